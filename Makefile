@@ -1,0 +1,57 @@
+# The hand-offs of the project. `make run` and `make test` are the README's two
+# commands: each installs what it needs first (Debian packages, the pinned dbt
+# environment, the C++ build), so a fresh machine needs nothing else.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT    := $(abspath .)
+VENV    := $(ROOT)/.venv
+DBT     := $(VENV)/bin/dbt
+BUILD   := $(ROOT)/build
+PODCAST := $(BUILD)/podcast
+DEMO    := $(ROOT)/data/demo
+
+# Debian packages the build and the tests use.
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev npm
+
+.PHONY: help run test bench lint clean deps venv build docs
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## install missing Debian packages (needs root)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed ## the pinned dbt environment in .venv
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+build: deps ## build the podcast tool into build/podcast
+	cmake -S tool -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD)
+
+run: build venv ## generate the demo dataset (first time), land it, run the pipeline, print the report
+	@[ -f $(DEMO)/expected.json ] || $(PODCAST) generate --out $(DEMO)
+	$(PODCAST) land $(DEMO)/events
+	$(PODCAST) run
+	$(PODCAST) report
+
+test: build venv ## every test: C++ unit and integration tests, dbt data and unit tests
+	ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -j 2
+
+lint: venv ## sqlfluff on the dbt models
+	cd warehouse && $(VENV)/bin/sqlfluff lint models macros tests
+
+docs: venv ## dbt docs for the warehouse
+	cd warehouse && $(DBT) docs generate --profiles-dir .
+
+clean: ## remove build outputs and local data (keeps .venv)
+	rm -rf $(BUILD) data warehouse/target warehouse/logs

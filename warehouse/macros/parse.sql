@@ -1,0 +1,75 @@
+{#- The parse rules of docs/data-contract.md, written once. Validation asks
+    whether a parse succeeds (null means it failed); cleansing uses the parsed
+    value. So a row that passes validation is always cleansed without error. -#}
+
+{#- Whitespace trimmed from ids and event types: space, tab, LF, CR. -#}
+{% macro whitespace_chars() -%}
+    ' ' || chr(9) || chr(10) || chr(13)
+{%- endmacro %}
+
+{% macro clean_id(column) -%}
+    trim({{ column }}, {{ whitespace_chars() }})
+{%- endmacro %}
+
+{% macro clean_event_type(column) -%}
+    lower(trim({{ column }}, {{ whitespace_chars() }}))
+{%- endmacro %}
+
+{% macro event_types() -%}
+    {{ return(['play', 'pause', 'seek', 'complete']) }}
+{%- endmacro %}
+
+{% macro event_types_with_duration() -%}
+    {{ return(['play', 'complete']) }}
+{%- endmacro %}
+
+{% macro sql_string_list(values) -%}
+    {%- for value in values -%}
+        '{{ value }}'{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- The UTC instant of an ISO 8601 timestamp with seconds precision and an
+    optional Z or +HH:MM/-HH:MM offset; null when it does not parse. -#}
+{% macro parse_timestamp(column) -%}
+    case
+        when {{ regex_full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?') }}
+            and (
+                length({{ column }}) <= 20
+                or (
+                    {{ try_to_integer('substr(' ~ column ~ ', 21, 2)') }} <= 23
+                    and {{ try_to_integer('substr(' ~ column ~ ', 24, 2)') }} <= 59
+                )
+            )
+            then {{ dbt.dateadd(
+                'minute',
+                "case when length(" ~ column ~ ") = 25 then (case when substr(" ~ column ~ ", 20, 1) = '+' then -1 else 1 end) * ("
+                    ~ try_to_integer('substr(' ~ column ~ ', 21, 2)') ~ " * 60 + "
+                    ~ try_to_integer('substr(' ~ column ~ ', 24, 2)') ~ ") else 0 end",
+                try_parse_local_timestamp('substr(' ~ column ~ ', 1, 19)')
+            ) }}
+    end
+{%- endmacro %}
+
+{#- A positive integer that fits a 32-bit INTEGER, written as digits only;
+    null otherwise. -#}
+{% macro parse_duration(column) -%}
+    case
+        when {{ regex_full_match(column, '[0-9]+') }}
+            and {{ try_to_bigint(column) }} between 1 and 2147483647
+            then cast({{ try_to_bigint(column) }} as integer)
+    end
+{%- endmacro %}
+
+{#- The timestamp as interaction_id hashes it: YYYY-MM-DDTHH:MM:SS. -#}
+{% macro format_timestamp_iso(column) -%}
+    {{ return(adapter.dispatch('format_timestamp_iso', 'podcast')(column)) }}
+{%- endmacro %}
+
+{% macro default__format_timestamp_iso(column) -%}
+    strftime({{ column }}, '%Y-%m-%dT%H:%M:%S')
+{%- endmacro %}
+
+{% macro snowflake__format_timestamp_iso(column) -%}
+    to_varchar({{ column }}, 'YYYY-MM-DD"T"HH24:MI:SS')
+{%- endmacro %}

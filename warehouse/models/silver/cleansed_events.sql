@@ -1,0 +1,40 @@
+{#- Incremental, merged on the business key. Every new batch has a later
+    load_at than anything already here, so a new duplicate always replaces the
+    stored one: the same survivors as a full rebuild (tests/cleansed_events_*). -#}
+{{ config(unique_key=['user_id', 'episode_id', 'event_type', 'timestamp']) }}
+
+with valid_events as (
+    select * from {{ ref('raw_events_validated') }}
+    where {{ list_is_empty('validation_errors') }}
+    {%- if is_incremental() %}
+        and load_at > (
+            select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        )
+    {%- endif %}
+),
+
+normalised as (
+    select
+        {{ as_event_type(clean_event_type('event_type')) }} as event_type,
+        {{ clean_id('user_id') }} as user_id,
+        {{ clean_id('episode_id') }} as episode_id,
+        {{ parse_timestamp('timestamp') }} as timestamp,
+        case
+            when {{ clean_event_type('event_type') }} in ({{ sql_string_list(event_types_with_duration()) }})
+                then {{ parse_duration('duration') }}
+        end as duration,
+        load_at,
+        filename,
+        line_number
+    from valid_events
+),
+
+deduplicated as (
+    select * from normalised
+    qualify row_number() over (
+        partition by user_id, episode_id, event_type, timestamp
+        order by load_at desc, filename desc, line_number desc
+    ) = 1
+)
+
+select * from deduplicated
