@@ -122,3 +122,8 @@
             || cast(line_number as varchar) || ': ' || contract_violation
         ) is null
 {%- endmacro %}
+
+{#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}
+{% macro reference_dir() -%}
+    {{ return(env_var('PODCAST_REFERENCE_DIR', 'fixtures/reference').rstrip('/')) }}
+{%- endmacro %}

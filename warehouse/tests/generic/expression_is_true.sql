@@ -1,0 +1,8 @@
+{#- Every row satisfies `expression`. -#}
+{% test expression_is_true(model, expression, column_name=none) %}
+
+select *
+from {{ model }}
+where not ({{ expression }})
+
+{% endtest %}

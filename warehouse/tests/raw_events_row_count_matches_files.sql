@@ -1,0 +1,53 @@
+{#- Design: raw_events' row count matches the source files' row count. Checked
+    for the files of the latest load (the earlier ones were checked by their
+    own run): rows per file against the file's non-blank lines. -#}
+{{ config(tags=['load']) }}
+{%- set loaded_files = [] -%}
+{%- if execute -%}
+    {%- set query -%}
+        select distinct filename from {{ ref('raw_events') }}
+        where load_at = (select max(load_at) from {{ ref('raw_events') }})
+        order by filename
+    {%- endset -%}
+    {%- set loaded_files = run_query(query).columns[0].values() | list -%}
+{%- endif %}
+
+with loaded as (
+    select filename, count(*) as row_count
+    from {{ ref('raw_events') }}
+    where load_at = (select max(load_at) from {{ ref('raw_events') }})
+    group by filename
+),
+
+{% if loaded_files | length > 0 -%}
+file_lines as (
+    select
+        substr(filename, {{ data_dir() | length + 2 }}) as filename,
+        len(list_filter(
+            string_split(content, chr(10)),
+            line -> trim(line, {{ whitespace_chars() }}) <> ''
+        )) as row_count
+    from read_text([
+        {%- for name in loaded_files %}
+        {{ sql_quote(data_dir() ~ '/' ~ name) }}{{ "," if not loop.last }}
+        {%- endfor %}
+    ])
+),
+{%- else %}
+file_lines as (
+    select cast(null as varchar) as filename, cast(0 as bigint) as row_count
+    where false
+),
+{%- endif %}
+
+compared as (
+    select
+        coalesce(loaded.filename, file_lines.filename) as filename,
+        loaded.row_count as loaded_rows,
+        file_lines.row_count as file_rows
+    from loaded
+    full outer join file_lines on loaded.filename = file_lines.filename
+)
+
+select * from compared
+where loaded_rows is distinct from file_rows
