@@ -70,13 +70,17 @@
         {%- endif %}
     ),
 
+    split_files as (
+        select filename, string_split(content, chr(10)) as file_lines
+        from files
+    ),
+
     lines as (
         select
-            files.filename,
-            split_lines.line_number,
-            rtrim(split_lines.line, chr(13)) as line
-        from files,
-            unnest(string_split(files.content, chr(10))) with ordinality as split_lines (line, line_number)
+            filename,
+            generate_subscripts(file_lines, 1) as line_number,
+            rtrim(unnest(file_lines), chr(13)) as line
+        from split_files
     ),
 
     non_blank_lines as (

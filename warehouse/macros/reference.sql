@@ -18,3 +18,16 @@ cross join in_file
 where seeded.row_count <> in_file.row_count
 
 {% endmacro %}
+
+{#- dbt writes each seed's compiled SQL to target/run/<project>/<seed path>;
+    with an absolute seed path that is the CSV file itself, which dbt would
+    overwrite. So the reference directory must be relative to this project
+    (`podcast run` copies the user's files into .reference/ for that). -#}
+{% macro assert_reference_dir_is_relative() %}
+    {%- if reference_dir().startswith('/') or '..' in reference_dir().split('/') -%}
+        {{ exceptions.raise_compiler_error(
+            "PODCAST_REFERENCE_DIR must be a path inside the dbt project, got '"
+            ~ reference_dir() ~ "': dbt would overwrite the seed files (use podcast run --reference-dir)"
+        ) }}
+    {%- endif -%}
+{% endmacro %}
