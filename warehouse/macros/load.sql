@@ -46,33 +46,57 @@
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- One row per non-blank line of the given files: filename, line_number,
-    and the five keys as text. A line that breaks the contract aborts the
-    query, so the run loads nothing. -#}
-{% macro read_event_lines(filenames) -%}
-    {{ return(adapter.dispatch('read_event_lines', 'podcast')(filenames)) }}
+{#- Fails the run, before anything is loaded, when a non-blank line of the
+    given files is not a JSON object holding the five keys. A fast pass over
+    all files finds whether any line breaks the contract; only then a second,
+    line-by-line pass over the offending files names the first such line. -#}
+{% macro assert_load_contract(filenames) -%}
+    {{ return(adapter.dispatch('assert_load_contract', 'podcast')(filenames)) }}
 {%- endmacro %}
 
-{% macro default__read_event_lines(filenames) -%}
+{% macro default__assert_load_contract(filenames) -%}
+    {%- if not execute or filenames | length == 0 -%}{{ return('') }}{%- endif -%}
     {%- set prefix_length = data_dir() | length + 2 -%}
-    {%- set keys = event_keys() -%}
-    with files as (
-        {%- if filenames | length > 0 %}
-        select substr(filename, {{ prefix_length }}) as filename, content
-        from read_text([
-            {%- for name in filenames %}
-            {{ sql_quote(data_dir() ~ '/' ~ name) }}{{ "," if not loop.last }}
-            {%- endfor %}
-        ])
-        {%- else %}
-        select cast(null as varchar) as filename, cast(null as varchar) as content
-        where false
-        {%- endif %}
-    ),
+    {%- set fast_check -%}
+        select distinct substr(filename, {{ prefix_length }}) as filename
+        from read_ndjson_objects({{ event_file_paths(filenames) }}, filename = true, ignore_errors = true)
+        where json is null
+            or json_type(json) <> 'OBJECT'
+            or not list_has_all(json_keys(json), [{{ sql_string_list(event_keys()) }}])
+        order by filename
+    {%- endset -%}
+    {%- set offending_files = run_query(fast_check).columns[0].values() | list -%}
+    {%- if offending_files | length > 0 -%}
+        {%- set located = run_query(locate_contract_violation(offending_files)) -%}
+        {%- if located.rows | length > 0 -%}
+            {{ exceptions.raise_compiler_error('load contract violated: ' ~ located.rows[0][0]) }}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                'load contract violated: file ' ~ offending_files[0]
+                ~ ': a line does not hold exactly one JSON object'
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
 
-    split_files as (
-        select filename, string_split(content, chr(10)) as file_lines
-        from files
+{#- The list literal of the absolute paths of the given event files. -#}
+{% macro event_file_paths(filenames) -%}
+    [
+    {%- for name in filenames -%}
+        {{ sql_quote(data_dir() ~ '/' ~ name) }}{{ ", " if not loop.last }}
+    {%- endfor -%}
+    ]
+{%- endmacro %}
+
+{#- The first contract violation of the given files, by file then physical
+    line: "file F, line N: missing key "K"" (or "is not a JSON object"). -#}
+{% macro locate_contract_violation(filenames) -%}
+    {%- set prefix_length = data_dir() | length + 2 -%}
+    with split_files as (
+        select
+            substr(filename, {{ prefix_length }}) as filename,
+            string_split(content, chr(10)) as file_lines
+        from read_text({{ event_file_paths(filenames) }})
     ),
 
     lines as (
@@ -83,48 +107,70 @@
         from split_files
     ),
 
-    non_blank_lines as (
-        select * from lines
-        where trim(line, {{ whitespace_chars() }}) <> ''
-    ),
-
     parsed as (
         select
             filename,
             line_number,
             case
                 when json_valid(line) and json_type(line) = 'OBJECT'
-                    then json_extract(line, [
-                        {%- for key in keys %}'$."{{ key }}"'{{ ", " if not loop.last }}{% endfor %}])
-            end as json_values
-        from non_blank_lines
+                    then json_keys(line)
+            end as keys
+        from lines
+        where trim(line, {{ whitespace_chars() }}) <> ''
     ),
 
-    checked as (
+    violations as (
         select
-            *,
+            filename,
+            line_number,
             case
-                when json_values is null then 'is not a JSON object'
-                {%- for key in keys %}
-                when json_values[{{ loop.index }}] is null then 'missing key "{{ key }}"'
+                when keys is null then 'is not a JSON object'
+                {%- for key in event_keys() %}
+                when not list_contains(keys, '{{ key }}') then 'missing key "{{ key }}"'
                 {%- endfor %}
-            end as contract_violation
+            end as violation
         from parsed
     )
 
+    select 'file ' || filename || ', line ' || cast(line_number as varchar) || ': ' || violation
+    from violations
+    where violation is not null
+    order by filename, line_number
+    limit 1
+{%- endmacro %}
+
+{#- One row per event line of the given files (which passed the contract):
+    filename, line_number (position among the file's non-blank lines), and
+    the five keys as text. -#}
+{% macro read_event_lines(filenames) -%}
+    {{ return(adapter.dispatch('read_event_lines', 'podcast')(filenames)) }}
+{%- endmacro %}
+
+{% macro default__read_event_lines(filenames) -%}
+    {%- if filenames | length == 0 %}
     select
-        {%- for key in keys %}
-        json_extract_string(json_values[{{ loop.index }}], '$') as {{ key }},
+        {%- for key in event_keys() %}
+        cast(null as varchar) as {{ key }},
         {%- endfor %}
-        filename,
-        cast(line_number as integer) as line_number
-    from checked
-    where
-        contract_violation is null
-        or error(
-            'load contract violated: file ' || filename || ', line '
-            || cast(line_number as varchar) || ': ' || contract_violation
-        ) is null
+        cast(null as varchar) as filename,
+        cast(null as integer) as line_number
+    where false
+    {%- else %}
+    {%- for name in filenames %}
+    select
+        {%- for key in event_keys() %}
+        {{ key }},
+        {%- endfor %}
+        {{ sql_quote(name) }} as filename,
+        cast(row_number() over () as integer) as line_number
+    from read_json(
+        {{ sql_quote(data_dir() ~ '/' ~ name) }},
+        format = 'newline_delimited',
+        columns = { {%- for key in event_keys() %}{{ key }}: 'VARCHAR'{{ ", " if not loop.last }}{% endfor %} }
+    )
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+    {%- endif %}
 {%- endmacro %}
 
 {#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}

@@ -1,6 +1,7 @@
 {#- Incremental by filename: only files not loaded yet are read. Every row of
     a run shares that run's load_at. -#}
 {%- set filenames = new_event_files() -%}
+{%- do assert_load_contract(filenames) -%}
 
 with event_lines as (
     {{ read_event_lines(filenames) }}
