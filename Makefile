@@ -47,8 +47,9 @@ run: build venv ## generate the demo dataset (first time), land it, run the pipe
 test: build venv ## every test: C++ unit and integration tests, dbt data and unit tests
 	ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -j 2
 
-lint: venv ## sqlfluff on the dbt models
-	cd warehouse && $(VENV)/bin/sqlfluff lint models macros tests
+lint: venv ## sqlfluff on the dbt models and tests
+	mkdir -p $(BUILD)
+	cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql
 
 docs: venv ## dbt docs for the warehouse
 	cd warehouse && $(DBT) docs generate --profiles-dir .

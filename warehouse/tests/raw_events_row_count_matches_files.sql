@@ -1,9 +1,8 @@
 {#- Design: raw_events' row count matches the source files' row count. Checked
     for the files of the latest load (the earlier ones were checked by their
     own run): rows per file against the file's non-blank lines. -#}
-{{ config(tags=['load']) }}
 {%- set loaded_files = [] -%}
-{%- if execute -%}
+{%- if execute and load_relation(ref('raw_events')) is not none -%}
     {%- set query -%}
         select distinct filename from {{ ref('raw_events') }}
         where load_at = (select max(load_at) from {{ ref('raw_events') }})
@@ -12,33 +11,38 @@
     {%- set loaded_files = run_query(query).columns[0].values() | list -%}
 {%- endif %}
 
-with loaded as (
-    select filename, count(*) as row_count
+with raw_events as (
+    select
+        filename,
+        load_at
     from {{ ref('raw_events') }}
-    where load_at = (select max(load_at) from {{ ref('raw_events') }})
+),
+
+loaded as (
+    select
+        filename,
+        count(*) as row_count
+    from raw_events
+    where raw_events.load_at = (select max(latest.load_at) from raw_events as latest)
     group by filename
 ),
 
-{% if loaded_files | length > 0 -%}
 file_lines as (
+    {%- if loaded_files | length > 0 %}
     select
         substr(filename, {{ data_dir() | length + 2 }}) as filename,
         len(list_filter(
             string_split(content, chr(10)),
             line -> trim(line, {{ whitespace_chars() }}) <> ''
         )) as row_count
-    from read_text([
-        {%- for name in loaded_files %}
-        {{ sql_quote(data_dir() ~ '/' ~ name) }}{{ "," if not loop.last }}
-        {%- endfor %}
-    ])
+    from read_text({{ event_file_paths(loaded_files) }})
+    {%- else %}
+        select
+            cast(null as varchar) as filename,
+            cast(0 as bigint) as row_count
+        where false
+    {%- endif %}
 ),
-{%- else %}
-file_lines as (
-    select cast(null as varchar) as filename, cast(0 as bigint) as row_count
-    where false
-),
-{%- endif %}
 
 compared as (
     select
