@@ -1,0 +1,47 @@
+#pragma once
+// `podcast generate`: a realistic synthetic dataset and its ground truth.
+//
+// OUT/reference/users.csv, OUT/reference/episodes.csv, one NDJSON file per day in
+// OUT/events/YYYY-MM-DD/events.json, and OUT/expected.json: what the pipeline must compute
+// on these files, found by applying the C++ reference implementation of
+// docs/data-contract.md (reference_validator.hpp) to the text actually written.
+//
+// The output is a function of the options alone: the same options give byte-identical files.
+// Every event file holds exactly `events_per_day` lines. A share `defect_rate` of the lines
+// carries at least one defect, spread over all validation codes; the same share is written
+// in valid but unusual forms that normalisation must absorb (padded ids, "Play", offsets,
+// durations as strings). A share `duplicate_rate` of the lines repeats an earlier event:
+// verbatim, in another spelling of the same business key, or from an earlier day's file,
+// sometimes with another duration.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+
+#include "podcast/result.hpp"
+
+namespace podcast {
+
+struct GenerateOptions {
+    std::filesystem::path out;  // created if missing; refused when it holds anything but a dataset
+    int days = 7;
+    std::chrono::year_month_day start{std::chrono::year{2024}, std::chrono::month{8},
+                                      std::chrono::day{1}};
+    std::int64_t events_per_day = 20000;
+    int users = 2000;
+    int episodes = 300;
+    double defect_rate = 0.05;
+    double duplicate_rate = 0.02;
+    std::uint64_t seed = 42;
+};
+
+struct GenerateSummary {
+    std::int64_t events = 0;  // lines written over all event files
+    std::int64_t files = 0;   // event files written
+    double seconds = 0;       // wall time of the whole generation
+};
+
+// Writes the dataset. Bad options fail with ExitCode::usage, an unwritable OUT with
+// ExitCode::failure; the message is one line. Prints nothing.
+Result<GenerateSummary> generate(const GenerateOptions& options);
+
+}  // namespace podcast
