@@ -31,6 +31,12 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return hash;
+}
+
 std::size_t index_of(ValidationCode code) { return static_cast<std::size_t>(code); }
 
 std::string format_day(std::int64_t day) {
@@ -143,16 +149,33 @@ std::string format_timestamp(std::int64_t utc_seconds) {
 }
 
 IdIndex::IdIndex(std::vector<std::string> ids) : ids_(std::move(ids)) {
-    positions_.reserve(ids_.size());
+    std::size_t capacity = 16;
+    while (capacity < 2 * ids_.size()) capacity *= 2;
+    slots_.resize(capacity);
     for (std::size_t i = 0; i < ids_.size(); ++i) {
-        positions_.emplace(ids_[i], static_cast<std::int32_t>(i));
+        const std::uint64_t hash = fnv1a(ids_[i]);
+        for (std::size_t at = hash & (capacity - 1);; at = (at + 1) & (capacity - 1)) {
+            Slot& slot = slots_[at];
+            if (slot.index < 0) {
+                slot = Slot{static_cast<std::uint32_t>(hash), static_cast<std::int32_t>(i)};
+                break;
+            }
+            if (slot.hash == static_cast<std::uint32_t>(hash) && ids_[static_cast<std::size_t>(slot.index)] == ids_[i]) break;
+        }
     }
 }
 
 std::optional<std::int32_t> IdIndex::find(std::string_view id) const {
-    const auto found = positions_.find(id);
-    if (found == positions_.end()) return std::nullopt;
-    return found->second;
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t hash = fnv1a(id);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        const Slot& slot = slots_[at];
+        if (slot.index < 0) return std::nullopt;
+        if (slot.hash == static_cast<std::uint32_t>(hash) && ids_[static_cast<std::size_t>(slot.index)] == id) {
+            return slot.index;
+        }
+    }
 }
 
 Validation validate_and_cleanse(const RawEvent& row, const ReferenceIds& ids, std::int64_t now) {
