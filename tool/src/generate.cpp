@@ -100,7 +100,7 @@ public:
         std::uint64_t total = 0;
         for (const std::uint64_t weight : weights) cumulative_.push_back(total += weight);
         bucket_width_ = total / weights.size() + 1;
-        guide_.resize(total / bucket_width_ + 1);
+        guide_.resize((total - 1) / bucket_width_ + 1);  // the buckets of draws 0 .. total - 1
         std::size_t index = 0;
         for (std::size_t bucket = 0; bucket < guide_.size(); ++bucket) {
             while (cumulative_[index] <= bucket * bucket_width_) ++index;
@@ -257,13 +257,18 @@ public:
     }
 
     Result<void> commit() {
-        const int closed = std::fclose(std::exchange(file_, nullptr));
-        if (closed != 0) {
-            return fail("cannot write " + temporary_.string() + ": " + std::strerror(errno));
+        std::error_code ignored;
+        if (std::fclose(std::exchange(file_, nullptr)) != 0) {
+            const std::string reason = std::strerror(errno);
+            fs::remove(temporary_, ignored);
+            return fail("cannot write " + temporary_.string() + ": " + reason);
         }
         std::error_code error;
         fs::rename(temporary_, path_, error);
-        if (error) return fail("cannot rename " + temporary_.string() + " to " + path_.string() + ": " + error.message());
+        if (error) {
+            fs::remove(temporary_, ignored);
+            return fail("cannot rename " + temporary_.string() + " to " + path_.string() + ": " + error.message());
+        }
         return {};
     }
 
@@ -685,8 +690,6 @@ class Speller {
 public:
     Speller(const Catalog& catalog, double defect_rate)
         : catalog_(catalog), defect_rate_(defect_rate) {}
-
-    double defect_rate() const { return defect_rate_; }
 
     // The event in the given spelling; a variant that does not apply (a duration variant of a
     // pause) falls back to a `Z` timestamp.

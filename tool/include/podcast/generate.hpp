@@ -13,6 +13,21 @@
 // durations as strings). A share `duplicate_rate` of the lines repeats an earlier event:
 // verbatim, in another spelling of the same business key, or from an earlier day's file,
 // sometimes with another duration.
+//
+// expected.json (keys in this order):
+//   now_assumed       the rule for the run's "now": "any instant from A to B UTC ..."; the
+//                     answers hold for any now in [A, B] (A: the latest timestamp before the
+//                     far-future defects, B: 2098-12-31T23:59:59, just before them)
+//   now_range         {"from": A, "to": B}, both YYYY-MM-DDTHH:MM:SS UTC
+//   files             {"2024-08-01/events.json": rows, ...} names relative to OUT/events
+//   raw_rows, valid_rows, invalid_rows
+//   validation_codes  {code: rows carrying it} for all 14 codes, zeros included
+//   cleansed_rows     distinct business keys among valid rows; fact_rows the same
+//   q1                {"as_of": "YYYY-MM-DD", "rows": [{"rank", "episode_id", "podcast_id",
+//                     "title", "completions"}, ...]}
+//   q2                [{"country", "avg_listen_through_rate", "completions"}, ...] by country;
+//                     the rate is a double, equal to the warehouse's up to summation order
+//   q3                {"users": n}
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
