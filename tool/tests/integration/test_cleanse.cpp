@@ -1,0 +1,160 @@
+// Step 3, cleanse and normalise: each column's normalisation, duplicates within a file, across
+// files and across runs with the tie rules, and the count invariant.
+#include <catch2/catch.hpp>
+
+#include "workspace.hpp"
+
+using namespace podcast::integration;
+
+namespace {
+
+const std::string cleansed_rows =
+    "select cast(event_type as varchar), user_id, episode_id, "
+    "strftime(timestamp, '%Y-%m-%dT%H:%M:%S'), duration, filename, line_number "
+    "from silver.cleansed_events order by user_id, episode_id, event_type, timestamp";
+
+}  // namespace
+
+SCENARIO("Each column is normalised", "[cleanse]") {
+    GIVEN("valid events with padded ids, mixed-case types, offsets and string durations") {
+        auto& ws = once([] {
+            auto workspace = std::make_unique<Workspace>();
+            workspace->drop("2024-08-01/events.json",
+                            event_line(" Play\t", " user_1 ", "ep_1  ", "2024-08-01T10:00:00+02:00", "120") +
+                                event_line("PAUSE", "user_2", "ep_2", "2024-08-01T03:30:00-05:30", nullptr) +
+                                event_line("complete", "user_3", "ep_3", "2024-08-01T23:59:59Z", 7000));
+            (void)workspace->run();
+            return workspace;
+        });
+        WHEN("the pipeline runs") {
+            THEN("ids are trimmed, types lower-cased, times in UTC, durations integers") {
+                REQUIRE(std::vector<std::string>{
+                            "play|user_1|ep_1|2024-08-01T08:00:00|120|2024-08-01/events.json|1",
+                            "pause|user_2|ep_2|2024-08-01T09:00:00|NULL|2024-08-01/events.json|2",
+                            "complete|user_3|ep_3|2024-08-01T23:59:59|7000|2024-08-01/events.json|3"} ==
+                        rows_as_text(ws->query(cleansed_rows)));
+            }
+            THEN("the columns have the design's types") {
+                REQUIRE(std::vector<std::string>{
+                            "event_type|ENUM('play', 'pause', 'seek', 'complete')",
+                            "user_id|VARCHAR", "episode_id|VARCHAR", "timestamp|TIMESTAMP",
+                            "duration|INTEGER"} ==
+                        rows_as_text(ws->query(
+                            "select column_name, data_type from information_schema.columns "
+                            "where table_schema = 'silver' and table_name = 'cleansed_events' "
+                            "and column_name in ('event_type', 'user_id', 'episode_id', "
+                            "'timestamp', 'duration') order by ordinal_position")));
+            }
+        }
+    }
+}
+
+SCENARIO("Duplicates within a file keep the later line", "[cleanse]") {
+    GIVEN("one file with the same event three times, written differently") {
+        auto& ws = once([] {
+            auto workspace = std::make_unique<Workspace>();
+            workspace->drop("2024-08-01/events.json",
+                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                                event_line("PLAY", " user_1", "ep_1", "2024-08-01T08:00:00Z", 20) +
+                                event_line("pause", "user_1", "ep_1", "2024-08-01T08:05:00", nullptr) +
+                                event_line("play", "user_1", "ep_1 ", "2024-08-01T09:00:00+01:00", 30));
+            (void)workspace->run();
+            return workspace;
+        });
+        WHEN("the pipeline runs") {
+            THEN("one row survives per business key: the last line's") {
+                REQUIRE(std::vector<std::string>{
+                            "play|user_1|ep_1|2024-08-01T08:00:00|30|2024-08-01/events.json|4",
+                            "pause|user_1|ep_1|2024-08-01T08:05:00|NULL|2024-08-01/events.json|3"} ==
+                        rows_as_text(ws->query(cleansed_rows)));
+            }
+        }
+    }
+}
+
+SCENARIO("Duplicates across files of one run keep the greater filename", "[cleanse]") {
+    GIVEN("two files, loaded in one run, holding the same event") {
+        auto& ws = once([] {
+            auto workspace = std::make_unique<Workspace>();
+            workspace->drop("2024-08-02/events.json",
+                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 20));
+            workspace->drop("2024-08-01/events.json",
+                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 11));
+            (void)workspace->run();
+            return workspace;
+        });
+        WHEN("the pipeline runs once") {
+            THEN("the row of the greater filename survives") {
+                REQUIRE(std::vector<std::string>{
+                            "play|user_1|ep_1|2024-08-01T08:00:00|20|2024-08-02/events.json|1"} ==
+                        rows_as_text(ws->query(cleansed_rows)));
+            }
+        }
+    }
+}
+
+SCENARIO("Duplicates across runs keep the latest load, whatever the file name", "[cleanse]") {
+    GIVEN("an event loaded, then loaded again later from a file with a smaller name") {
+        auto& ws = once([] {
+            auto workspace = std::make_unique<Workspace>();
+            workspace->drop("b/events.json",
+                            event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 100) +
+                                event_line("play", "user_2", "ep_1", "2024-08-01T08:00:00", 5));
+            (void)workspace->run();
+            workspace->drop("a/events.json",
+                            event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 200));
+            (void)workspace->run();
+            return workspace;
+        });
+        WHEN("the pipeline runs after each file") {
+            THEN("the later load survives, and the untouched event keeps its first load") {
+                REQUIRE(std::vector<std::string>{
+                            "complete|user_1|ep_1|2024-08-01T08:00:00|200|a/events.json|1",
+                            "play|user_2|ep_1|2024-08-01T08:00:00|5|b/events.json|2"} ==
+                        rows_as_text(ws->query(cleansed_rows)));
+            }
+            THEN("the fact table follows the survivor") {
+                REQUIRE("200" == ws->scalar("select duration from gold.fact_user_interactions "
+                                            "where event_type = 'complete'"));
+                REQUIRE(2 == ws->count("select count(*) from gold.fact_user_interactions"));
+            }
+        }
+    }
+}
+
+SCENARIO("No invalid row reaches silver, and silver counts the distinct valid events",
+         "[cleanse]") {
+    GIVEN("valid, invalid and duplicate rows over two runs") {
+        auto& ws = once([] {
+            auto workspace = std::make_unique<Workspace>();
+            workspace->drop("2024-08-01/events.json",
+                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                                event_line("play", nullptr, "ep_1", "2024-08-01T08:00:00", 10) +
+                                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 0) +
+                                event_line("seek", "user_1", "ep_1", "2024-08-01T08:01:00", nullptr));
+            (void)workspace->run();
+            workspace->drop("2024-08-02/events.json",
+                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 12) +
+                                event_line("play", "user_1", "ep_9", "2024-08-02T08:00:00", 10) +
+                                event_line("complete", "user_2", "ep_2", "2024-08-02T08:00:00", 1800));
+            (void)workspace->run();
+            return workspace;
+        });
+        WHEN("the pipeline has run twice") {
+            THEN("silver holds the distinct business keys of the valid rows") {
+                REQUIRE(3 == ws->count("select count(*) from silver.cleansed_events"));
+                REQUIRE(ws->count("select count(*) from (select distinct trim(user_id), "
+                                  "trim(episode_id), lower(trim(event_type)), timestamp from "
+                                  "bronze.raw_events_validated where len(validation_errors) = 0)") ==
+                        ws->count("select count(*) from silver.cleansed_events"));
+            }
+            THEN("no row of silver comes from an invalid raw row") {
+                REQUIRE(0 == ws->count(
+                                  "select count(*) from silver.cleansed_events c join "
+                                  "bronze.raw_events_validated v using (filename, line_number) "
+                                  "where len(v.validation_errors) > 0"));
+            }
+        }
+    }
+}

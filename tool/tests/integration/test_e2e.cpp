@@ -1,0 +1,168 @@
+// End to end, differential: generated datasets loaded one day per run, then rebuilt with a full
+// refresh; every figure of the generator's expected.json (computed in C++, independently of the
+// SQL) must equal what the warehouse holds, each time.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+
+#include "workspace.hpp"
+
+using namespace podcast::integration;
+using nlohmann::json;
+
+namespace {
+
+struct Dataset {
+    std::uint64_t seed;
+    double defect_rate;
+    double duplicate_rate;
+};
+
+// The warehouse's figures in expected.json's shape.
+json warehouse_figures(const Workspace& ws) {
+    json figures;
+    for (const auto& row : ws.query("select filename, count(*) from bronze.raw_events group by 1").rows) {
+        figures["files"][*row[0]] = std::stoll(*row[1]);
+    }
+    figures["raw_rows"] = ws.count("select count(*) from bronze.raw_events");
+    figures["valid_rows"] = ws.count(
+        "select count(*) from bronze.raw_events_validated where len(validation_errors) = 0");
+    figures["invalid_rows"] = ws.count(
+        "select count(*) from bronze.raw_events_validated where len(validation_errors) > 0");
+    json codes = json::object();
+    for (const auto& row : ws.query("select code, count(*) from (select unnest(validation_errors) "
+                                    "as code from bronze.raw_events_validated) group by code").rows) {
+        codes[*row[0]] = std::stoll(*row[1]);
+    }
+    figures["validation_codes"] = codes;
+    figures["cleansed_rows"] = ws.count("select count(*) from silver.cleansed_events");
+    figures["fact_rows"] = ws.count("select count(*) from gold.fact_user_interactions");
+    figures["q1_as_of"] = ws.scalar("select cast(max(timestamp) as date) from gold.fact_user_interactions");
+    json q1 = json::array();
+    for (const auto& row : ws.query("select rank, episode_id, podcast_id, title, completions from "
+                                    "gold.q1_top_completed_episodes order by rank").rows) {
+        q1.push_back({{"rank", std::stoll(*row[0])}, {"episode_id", *row[1]},
+                      {"podcast_id", *row[2]}, {"title", *row[3]},
+                      {"completions", std::stoll(*row[4])}});
+    }
+    figures["q1"] = q1;
+    json q2 = json::array();
+    for (const auto& row : ws.query("select country, avg_listen_through_rate, completions from "
+                                    "gold.q2_listen_through_by_country order by country").rows) {
+        q2.push_back({{"country", *row[0]}, {"avg_listen_through_rate", std::stod(*row[1])},
+                      {"completions", std::stoll(*row[2])}});
+    }
+    figures["q2"] = q2;
+    figures["q3_users"] = ws.count("select users from gold.q3_multi_episode_listeners");
+    return figures;
+}
+
+// expected.json's zero counts are absent from the warehouse's group by.
+json nonzero(const json& codes) {
+    json kept = json::object();
+    for (const auto& [code, count] : codes.items()) {
+        if (count.get<std::int64_t>() != 0) {
+            kept[code] = count;
+        }
+    }
+    return kept;
+}
+
+void require_matches(const json& expected, const json& actual) {
+    REQUIRE(expected["files"] == actual["files"]);
+    REQUIRE(expected["raw_rows"] == actual["raw_rows"]);
+    REQUIRE(expected["valid_rows"] == actual["valid_rows"]);
+    REQUIRE(expected["invalid_rows"] == actual["invalid_rows"]);
+    REQUIRE(nonzero(expected["validation_codes"]) == actual["validation_codes"]);
+    REQUIRE(expected["cleansed_rows"] == actual["cleansed_rows"]);
+    REQUIRE(expected["fact_rows"] == actual["fact_rows"]);
+    REQUIRE(expected["q1"]["as_of"] == actual["q1_as_of"]);
+    REQUIRE(expected["q1"]["rows"] == actual["q1"]);
+    REQUIRE(expected["q3"]["users"] == actual["q3_users"]);
+    REQUIRE(expected["q2"].size() == actual["q2"].size());
+    for (std::size_t i = 0; i < expected["q2"].size(); ++i) {
+        const auto& want = expected["q2"][i];
+        const auto& got = actual["q2"][i];
+        INFO("country " << want["country"]);
+        REQUIRE(want["country"] == got["country"]);
+        REQUIRE(want["completions"] == got["completions"]);
+        REQUIRE(std::abs(want["avg_listen_through_rate"].get<double>() -
+                         got["avg_listen_through_rate"].get<double>()) < 1e-9);
+    }
+}
+
+struct Outcome {
+    std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+    json expected;
+    std::vector<int> day_exit_codes;
+    json after_days;
+    int refresh_exit_code = -1;
+    json after_refresh;
+};
+
+Outcome run_dataset(const Dataset& dataset) {
+    Outcome o;
+    const fs::path generated = o.ws->root() / "generated";
+    const auto generate = run_podcast_binary(
+        {"generate", "--out", generated.string(), "--days", "4", "--events-per-day", "1500",
+         "--users", "120", "--episodes", "40", "--seed", std::to_string(dataset.seed),
+         "--defect-rate", std::to_string(dataset.defect_rate), "--duplicate-rate",
+         std::to_string(dataset.duplicate_rate)});
+    if (generate.exit_code != 0) {
+        throw std::runtime_error("podcast generate failed: " + generate.output);
+    }
+    std::ifstream in(generated / "expected.json");
+    o.expected = json::parse(in);
+    fs::copy_file(generated / "reference/users.csv", o.ws->reference() / "users.csv",
+                  fs::copy_options::overwrite_existing);
+    fs::copy_file(generated / "reference/episodes.csv", o.ws->reference() / "episodes.csv",
+                  fs::copy_options::overwrite_existing);
+    std::vector<fs::path> days;
+    for (const auto& entry : fs::directory_iterator(generated / "events")) {
+        days.push_back(entry.path());
+    }
+    std::sort(days.begin(), days.end());
+    for (const auto& day : days) {
+        const auto land = run_podcast_binary(
+            {"land", (day / "events.json").string(), "--data-dir", o.ws->loading().string()});
+        if (land.exit_code != 0) {
+            throw std::runtime_error("podcast land failed: " + land.output);
+        }
+        o.day_exit_codes.push_back(o.ws->run().exit_code);
+    }
+    o.after_days = warehouse_figures(*o.ws);
+    o.refresh_exit_code = o.ws->run({"--full-refresh"}).exit_code;
+    o.after_refresh = warehouse_figures(*o.ws);
+    return o;
+}
+
+}  // namespace
+
+// One scenario per dataset, so that ctest runs them in parallel; the pipeline runs once per
+// scenario, not once per THEN.
+#define DIFFERENTIAL_SCENARIO(SEED, DEFECT_RATE, DUPLICATE_RATE)                                \
+    SCENARIO("Generated data (seed " #SEED ", defects " #DEFECT_RATE ", duplicates "              \
+             #DUPLICATE_RATE ") loaded day by day and refreshed matches the generator's truth",   \
+             "[e2e]") {                                                                          \
+        GIVEN("a generated dataset of four days") {                                             \
+            const auto& outcome =                                                                \
+                once([] { return run_dataset(Dataset{SEED, DEFECT_RATE, DUPLICATE_RATE}); });   \
+            WHEN("each day is landed and run, then everything is rebuilt") {                    \
+                THEN("every run succeeds") {                                                     \
+                    REQUIRE(std::vector<int>(outcome.day_exit_codes.size(), 0) ==               \
+                            outcome.day_exit_codes);                                             \
+                    REQUIRE(0 == outcome.refresh_exit_code);                                     \
+                }                                                                                \
+                THEN("the warehouse after the daily runs holds expected.json's figures") {      \
+                    require_matches(outcome.expected, outcome.after_days);                       \
+                }                                                                                \
+                THEN("the warehouse after the full refresh holds them too") {                   \
+                    require_matches(outcome.expected, outcome.after_refresh);                    \
+                }                                                                                \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+DIFFERENTIAL_SCENARIO(1, 0.05, 0.02)
+DIFFERENTIAL_SCENARIO(7, 0.25, 0.10)
+DIFFERENTIAL_SCENARIO(42, 0.0, 0.0)

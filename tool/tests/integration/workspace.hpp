@@ -1,0 +1,203 @@
+#pragma once
+// The integration tests' world: a private workspace (reference data, staging directory, loading
+// directory, warehouse) in which the real `podcast` binary, and so the real dbt, runs; and
+// read-only queries on the resulting warehouse through DuckDB's C API.
+#include <stdlib.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "podcast/database.hpp"
+#include "podcast/process.hpp"
+#include "podcast/table.hpp"
+
+namespace podcast::integration {
+
+namespace fs = std::filesystem;
+
+// "Now" for every run, so that timestamp_out_of_range does not depend on the day the tests run.
+inline constexpr std::string_view pinned_now = "2030-01-01 00:00:00";
+
+struct CommandOutcome {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr, joined
+};
+
+// Runs build/podcast with the arguments, capturing its output.
+inline CommandOutcome run_podcast_binary(const std::vector<std::string>& arguments) {
+    CommandOutcome outcome;
+    ProcessSpec spec{PODCAST_BINARY, arguments, fs::current_path(), {}};
+    auto status = run_process(spec, [&](std::string_view line) {
+        outcome.output.append(line);
+        outcome.output.push_back('\n');
+    });
+    if (!status) {
+        throw std::runtime_error("could not start podcast: " + status.error().message);
+    }
+    outcome.exit_code = *status;
+    return outcome;
+}
+
+// One JSON line with the five keys; a nullopt value is written as JSON null.
+inline std::string event_line(const nlohmann::json& event_type, const nlohmann::json& user_id,
+                              const nlohmann::json& episode_id, const nlohmann::json& timestamp,
+                              const nlohmann::json& duration) {
+    nlohmann::ordered_json line;
+    line["event_type"] = event_type;
+    line["user_id"] = user_id;
+    line["episode_id"] = episode_id;
+    line["timestamp"] = timestamp;
+    line["duration"] = duration;
+    return line.dump() + "\n";
+}
+
+inline const std::string default_users_csv =
+    "user_id,signup_date,country\n"
+    "user_1,2023-01-27,DE\n"
+    "user_2,2023-02-14,FR\n"
+    "user_3,2023-07-28,DE\n"
+    "user_4,2023-02-25,GB\n"
+    "user_5,2024-01-03,US\n";
+
+inline const std::string default_episodes_csv =
+    "episode_id,podcast_id,title,release_date,duration_seconds\n"
+    "ep_1,podcast_1,Episode 1,2023-07-17,3600\n"
+    "ep_2,podcast_1,Episode 2,2023-03-11,1800\n"
+    "ep_3,podcast_2,Episode 3,2023-06-28,7200\n"
+    "ep_4,podcast_3,Episode 4,2023-06-05,1200\n";
+
+class Workspace {
+public:
+    Workspace() {
+        std::string pattern =
+            (fs::temp_directory_path() / "podcast-integration-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed");
+        }
+        root_ = pattern;
+        fs::create_directories(staging());
+        fs::create_directories(loading());
+        write_reference(default_users_csv, default_episodes_csv);
+    }
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+    ~Workspace() {
+        std::error_code ignored;
+        fs::remove_all(root_, ignored);
+    }
+
+    [[nodiscard]] const fs::path& root() const { return root_; }
+    [[nodiscard]] fs::path reference() const { return root_ / "reference"; }
+    [[nodiscard]] fs::path staging() const { return root_ / "staging"; }
+    [[nodiscard]] fs::path loading() const { return root_ / "loading"; }
+    [[nodiscard]] fs::path warehouse() const { return root_ / "warehouse.duckdb"; }
+
+    void write_reference(const std::string& users_csv, const std::string& episodes_csv) const {
+        write(reference() / "users.csv", users_csv);
+        write(reference() / "episodes.csv", episodes_csv);
+    }
+
+    // A complete file in the staging directory, as a producer leaves it.
+    void stage(const fs::path& relative, const std::string& content) const {
+        write(staging() / relative, content);
+    }
+
+    // A file put straight into the loading directory (for tests not about landing).
+    void drop(const fs::path& relative, const std::string& content) const {
+        write(loading() / relative, content);
+    }
+
+    [[nodiscard]] CommandOutcome land() const {
+        return run_podcast_binary({"land", staging().string(), "--data-dir", loading().string()});
+    }
+
+    // podcast run on this workspace, "now" pinned, with any extra arguments.
+    [[nodiscard]] CommandOutcome run(std::vector<std::string> extra = {}) const {
+        std::vector<std::string> arguments{"run",
+                                           "--reference-dir", reference().string(),
+                                           "--data-dir", loading().string(),
+                                           "--warehouse", warehouse().string(),
+                                           "--var", "now=" + std::string(pinned_now)};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        return run_podcast_binary(arguments);
+    }
+
+    // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
+    [[nodiscard]] Table query(const std::string& sql) const {
+        auto database = Database::open(warehouse(), AccessMode::read_only);
+        if (!database) {
+            throw std::runtime_error(database.error().message);
+        }
+        auto connection = Connection::connect(*database);
+        if (!connection) {
+            throw std::runtime_error(connection.error().message);
+        }
+        auto result = connection->query(sql);
+        if (!result) {
+            throw std::runtime_error(result.error().message + " in: " + sql);
+        }
+        return result->to_table();
+    }
+
+    // The single value of a one-row, one-column query, as text ("NULL" for null).
+    [[nodiscard]] std::string scalar(const std::string& sql) const {
+        const Table table = query(sql);
+        if (table.rows.size() != 1 || table.rows.front().size() != 1) {
+            throw std::runtime_error("not a scalar query: " + sql);
+        }
+        return table.rows.front().front().value_or("NULL");
+    }
+
+    [[nodiscard]] std::int64_t count(const std::string& sql) const {
+        return std::stoll(scalar(sql));
+    }
+
+    [[nodiscard]] bool table_exists(const std::string& schema, const std::string& name) const {
+        return count("select count(*) from information_schema.tables where table_schema = '" +
+                     schema + "' and table_name = '" + name + "'") == 1;
+    }
+
+private:
+    static void write(const fs::path& path, const std::string& content) {
+        fs::create_directories(path.parent_path());
+        std::ofstream out(path, std::ios::binary);
+        out << content;
+        if (!out) {
+            throw std::runtime_error("could not write " + path.string());
+        }
+    }
+
+    fs::path root_;
+};
+
+// Builds a scenario's expensive state once: Catch2 re-enters a SCENARIO for every THEN, and each
+// call site of `once` keeps its own value for the life of the test process.
+template <class Build>
+auto& once(Build build) {
+    static auto value = build();
+    return value;
+}
+
+// Every row of a table as "a|b|c" lines, NULL as "NULL": a compact form to compare tables.
+inline std::vector<std::string> rows_as_text(const Table& table) {
+    std::vector<std::string> lines;
+    for (const auto& row : table.rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += (i ? "|" : "") + row[i].value_or("NULL");
+        }
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+}  // namespace podcast::integration
