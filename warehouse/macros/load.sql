@@ -177,3 +177,26 @@
 {% macro reference_dir() -%}
     {{ return(env_var('PODCAST_REFERENCE_DIR', 'fixtures/reference').rstrip('/')) }}
 {%- endmacro %}
+
+{#- Non-blank lines per given event file (filename, row_count), for the test
+    that raw_events holds one row per such line. -#}
+{% macro file_line_counts(filenames) -%}
+    {{ return(adapter.dispatch('file_line_counts', 'podcast')(filenames)) }}
+{%- endmacro %}
+
+{% macro default__file_line_counts(filenames) -%}
+    {%- if filenames | length > 0 %}
+    select
+        substr(filename, {{ data_dir() | length + 2 }}) as filename,
+        len(list_filter(
+            string_split(content, chr(10)),
+            line -> trim(line, {{ whitespace_chars() }}) <> ''
+        )) as row_count
+    from read_text({{ event_file_paths(filenames) }})
+    {%- else %}
+        select
+            cast(null as varchar) as filename,
+            cast(0 as bigint) as row_count
+        where false
+    {%- endif %}
+{%- endmacro %}

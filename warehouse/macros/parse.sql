@@ -8,11 +8,25 @@
 {%- endmacro %}
 
 {% macro clean_id(column) -%}
-    trim({{ column }}, {{ whitespace_chars() }})
+    {{ trim_whitespace(column) }}
 {%- endmacro %}
 
 {% macro clean_event_type(column) -%}
-    lower(trim({{ column }}, {{ whitespace_chars() }}))
+    lower({{ trim_whitespace(column) }})
+{%- endmacro %}
+
+{% macro trim_whitespace(expression) -%}
+    {{ return(adapter.dispatch('trim_whitespace', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__trim_whitespace(expression) -%}
+    trim({{ expression }}, {{ whitespace_chars() }})
+{%- endmacro %}
+
+{#- The operand cast to varchar (a no-op on Snowflake): the emulator drops
+    trim's second argument unless its operand is an explicit varchar cast. -#}
+{% macro snowflake__trim_whitespace(expression) -%}
+    trim(cast({{ expression }} as varchar), {{ whitespace_chars() }})
 {%- endmacro %}
 
 {% macro event_types() -%}
@@ -70,6 +84,8 @@
     strftime({{ column }}, '%Y-%m-%dT%H:%M:%S')
 {%- endmacro %}
 
+{#- The cast is a no-op on Snowflake (the column is a TIMESTAMP_NTZ); the
+    emulator ignores the format of a column whose type it cannot see. -#}
 {% macro snowflake__format_timestamp_iso(column) -%}
-    to_varchar({{ column }}, 'YYYY-MM-DD"T"HH24:MI:SS')
+    to_varchar(cast({{ column }} as timestamp_ntz), 'YYYY-MM-DD"T"HH24:MI:SS')
 {%- endmacro %}

@@ -28,20 +28,7 @@ loaded as (
 ),
 
 file_lines as (
-    {%- if loaded_files | length > 0 %}
-    select
-        substr(filename, {{ data_dir() | length + 2 }}) as filename,
-        len(list_filter(
-            string_split(content, chr(10)),
-            line -> trim(line, {{ whitespace_chars() }}) <> ''
-        )) as row_count
-    from read_text({{ event_file_paths(loaded_files) }})
-    {%- else %}
-        select
-            cast(null as varchar) as filename,
-            cast(0 as bigint) as row_count
-        where false
-    {%- endif %}
+    {{- file_line_counts(loaded_files) }}
 ),
 
 compared as (

@@ -1,0 +1,307 @@
+{#- The load step on Snowflake (docs/snowflake.md): the snowflake__ versions of
+    the dispatched load macros in load.sql. Event files reach a stage (PUT by
+    this step from the loading directory, or written there by producers); the
+    stage is listed to find the files not loaded yet; their lines are read from
+    the stage as one-column CSV records of whole lines (file, line number,
+    text) and checked against the load contract in SQL before anything is
+    inserted. The relative filename is the file's path inside the stage, which
+    is its path relative to the loading directory. -#}
+
+{#- The stage the event files are read from: var snowflake_stage (an external
+    stage, say), else the internal stage <database>.bronze.event_files. -#}
+{% macro snowflake_stage() -%}
+    {{ return(var('snowflake_stage', none) or target.database ~ '.bronze.event_files') }}
+{%- endmacro %}
+
+{#- Whole lines as single-field CSV records: no delimiter, quoting or escapes,
+    so the record is the line's text; blank lines are kept (they count as
+    physical lines). -#}
+{% macro snowflake_line_format() -%}
+    {{ return(target.database ~ '.bronze.event_lines') }}
+{%- endmacro %}
+
+{#- The reference CSVs as the seeds read them, for the seeds' row-count tests. -#}
+{% macro snowflake_reference_csv_format() -%}
+    {{ return(target.database ~ '.bronze.reference_csv') }}
+{%- endmacro %}
+
+{#- The emulator (fakesnow) cannot query staged files; var snowflake_emulator
+    switches only the reading of staged lines to the emulator's own file
+    reader (docs/snowflake.md, "Emulator gaps"). -#}
+{% macro snowflake_emulator() -%}
+    {{ return(var('snowflake_emulator', false) in [true, 'true', 'True', 1, '1']) }}
+{%- endmacro %}
+
+{#- The schema, file formats and internal stage the load needs; idempotent.
+    Run by every load, and by hand with
+    `dbt run-operation create_snowflake_load_objects --target prod`. -#}
+{% macro create_snowflake_load_objects() -%}
+    {%- if target.type != 'snowflake' -%}
+        {{ exceptions.raise_compiler_error('create_snowflake_load_objects: target ' ~ target.name ~ ' is not Snowflake') }}
+    {%- endif -%}
+    {%- do run_query('create schema if not exists ' ~ target.database ~ '.bronze') -%}
+    {%- do run_query(
+        'create file format if not exists ' ~ snowflake_line_format()
+        ~ " type = csv field_delimiter = none record_delimiter = '\\n' skip_header = 0"
+        ~ ' field_optionally_enclosed_by = none escape = none escape_unenclosed_field = none'
+        ~ ' trim_space = false null_if = () empty_field_as_null = false skip_blank_lines = false'
+        ~ " encoding = 'UTF8'"
+    ) -%}
+    {%- do run_query(
+        'create file format if not exists ' ~ snowflake_reference_csv_format()
+        ~ " type = csv field_delimiter = ',' skip_header = 1 field_optionally_enclosed_by = '\"'"
+        ~ ' null_if = () empty_field_as_null = false'
+    ) -%}
+    {%- if var('snowflake_stage', none) is none -%}
+        {%- do run_query('create stage if not exists ' ~ snowflake_stage()
+            ~ " comment = 'podcast event files, path = filename relative to the loading directory'") -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- An absolute local path: relative ones are taken from the dbt project's
+    directory (which dbt records on seed nodes only), as the emulator, another
+    process, reads them. -#}
+{% macro absolute_local_path(path) -%}
+    {%- if path.startswith('/') or not execute -%}{{ return(path) }}{%- endif -%}
+    {%- set roots = graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed')
+        | map(attribute='root_path') | select | list -%}
+    {{ return((roots[0] if roots else '.') ~ '/' ~ path) }}
+{%- endmacro %}
+
+{#- PUT one local file to the stage under the same relative path. The file
+    URI is quoted (spaces are allowed in the loading directory's path). -#}
+{% macro put_to_stage(local_path, relative_name) -%}
+    {%- set parts = relative_name.rsplit('/', 1) -%}
+    {%- set stage_dir = snowflake_stage() ~ ('/' ~ parts[0] if parts | length > 1 else '') ~ '/' -%}
+    {%- do run_query(
+        "put " ~ sql_quote('file://' ~ absolute_local_path(local_path)) ~ ' @' ~ stage_dir
+        ~ ' auto_compress = false overwrite = true'
+    ) -%}
+{%- endmacro %}
+
+{#- Relative names on the stage of every *.json file, none with a part
+    starting with '.'. LIST names a file of an internal stage
+    "<stage name>/<path>", of an external one "<stage url><path>". -#}
+{% macro staged_event_files() -%}
+    {%- set listed = run_query('list @' ~ snowflake_stage()).columns[0].values() | list -%}
+    {%- set url_prefix = none -%}
+    {%- if listed | length > 0 and modules.re.match('^[a-z0-9]+://', listed[0]) -%}
+        {%- set stage_parts = snowflake_stage().split('.') -%}
+        {%- set found = run_query(
+            "show stages like " ~ sql_quote(stage_parts[-1] | upper) ~ " in schema " ~ stage_parts[:-1] | join('.')
+        ) -%}
+        {%- set url_prefix = found.columns['url'].values()[0].rstrip('/') ~ '/' -%}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for name in listed -%}
+        {%- if url_prefix is not none and name.startswith(url_prefix) -%}
+            {%- set relative = name[url_prefix | length:] -%}
+        {%- elif url_prefix is none and '/' in name -%}
+            {%- set relative = name.split('/', 1)[1] -%}
+        {%- else -%}
+            {%- set relative = '' -%}
+        {%- endif -%}
+        {%- if relative.endswith('.json') and not modules.re.search('(^|/)[.]', relative) -%}
+            {%- do names.append(relative) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(names | sort) }}
+{%- endmacro %}
+
+{#- New files: PUT the loading directory's files named by var event_files (the
+    caller lists them; dbt cannot list local directories) that are not loaded
+    yet, then list the stage and keep the files not in the model. -#}
+{% macro snowflake__new_event_files() -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- do create_snowflake_load_objects() -%}
+    {%- set loaded = [] -%}
+    {%- if is_incremental() -%}
+        {%- set loaded = run_query('select distinct filename from ' ~ this).columns[0].values() | list -%}
+    {%- endif -%}
+    {%- for name in var('event_files', none) or [] -%}
+        {%- if name not in loaded -%}
+            {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(staged_event_files() | reject('in', loaded) | list) }}
+{%- endmacro %}
+
+{#- One row per physical line of the given staged files: filename (relative),
+    physical_line (1-based, blank lines included) and the line's text. -#}
+{% macro snowflake_staged_lines(filenames) -%}
+    {%- if snowflake_emulator() %}
+    {%- for name in filenames %}
+    select
+        {{ sql_quote(name) }} as staged_name,
+        split_lines.index + 1 as physical_line,
+        cast(split_lines.value as varchar) as line
+    from read_text({{ sql_quote(absolute_local_path(data_dir() ~ '/' ~ name)) }}) as file_text,
+        lateral flatten(input => split(file_text.content, chr(10))) as split_lines
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+    {%- else %}
+    select
+        metadata$filename as staged_name,
+        metadata$file_row_number as physical_line,
+        $1 as line
+    from @{{ snowflake_stage() }} (
+        file_format => '{{ snowflake_line_format() }}',
+        pattern => {{ sql_quote('(.*/)?(' ~ filenames | map('replace', '.', '[.]') | join('|') ~ ')') }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- The staged lines of the given files, named by their relative filename, CR
+    removed, with the parsed JSON of each non-blank line. METADATA$FILENAME is
+    the path in the stage, which for an external stage may carry the stage
+    URL's path: a staged file is the requested file whose name it equals or
+    ends with (the longest such name). -#}
+{% macro snowflake_parsed_lines(filenames) -%}
+    with requested_files as (
+        select column1 as filename
+        from values
+        {%- for name in filenames %}
+            ({{ sql_quote(name) }}){{ "," if not loop.last }}
+        {%- endfor %}
+    ),
+
+    staged_lines as (
+        {{ snowflake_staged_lines(filenames) }}
+    ),
+
+    named_lines as (
+        select
+            requested_files.filename,
+            staged_lines.physical_line,
+            rtrim(cast(staged_lines.line as varchar), chr(13)) as line
+        from staged_lines
+        inner join requested_files
+            on staged_lines.staged_name = requested_files.filename
+            or endswith(staged_lines.staged_name, '/' || requested_files.filename)
+        qualify row_number() over (
+            partition by staged_lines.staged_name, staged_lines.physical_line
+            order by length(requested_files.filename) desc
+        ) = 1
+    ),
+
+    parsed_lines as (
+        select
+            filename,
+            physical_line,
+            case
+                when left(ltrim(cast(line as varchar), {{ whitespace_chars() }}), 1) = '{' then try_parse_json(line)
+            end as event
+        from named_lines
+        where {{ trim_whitespace("coalesce(line, '')") }} <> ''
+    )
+{%- endmacro %}
+
+{#- Fails the run, before anything is loaded, naming the first line (by file,
+    then physical line) that is not a JSON object holding the five keys. A key
+    whose value is JSON null is present: only a missing key is SQL NULL. -#}
+{% macro snowflake__assert_load_contract(filenames) -%}
+    {%- if not execute or filenames | length == 0 -%}{{ return('') }}{%- endif -%}
+    {%- set query -%}
+        {{ snowflake_parsed_lines(filenames) }},
+
+        violations as (
+            select
+                filename,
+                physical_line,
+                case
+                    when event is null then 'is not a JSON object'
+                    {%- for key in event_keys() %}
+                    when event:{{ key }} is null then 'missing key "{{ key }}"'
+                    {%- endfor %}
+                end as violation
+            from parsed_lines
+        )
+
+        select 'file ' || filename || ', line ' || to_varchar(physical_line) || ': ' || violation
+        from violations
+        where violation is not null
+        order by filename, physical_line
+        limit 1
+    {%- endset -%}
+    {%- set located = run_query(query) -%}
+    {%- if located.rows | length > 0 -%}
+        {{ exceptions.raise_compiler_error('load contract violated: ' ~ located.rows[0][0]) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- One row per event line of the given files (which passed the contract):
+    the five keys as text (a JSON string unescaped, JSON null as SQL NULL, any
+    other value as its JSON text), filename, and line_number, the position
+    among the file's non-blank lines. -#}
+{% macro snowflake__read_event_lines(filenames) -%}
+    {%- if filenames | length == 0 %}
+    select
+        {%- for key in event_keys() %}
+        cast(null as varchar) as {{ key }},
+        {%- endfor %}
+        cast(null as varchar) as filename,
+        cast(null as integer) as line_number
+    where false
+    {%- else %}
+    {{ snowflake_parsed_lines(filenames) }}
+
+    select
+        {%- for key in event_keys() %}
+        cast(event:{{ key }} as varchar) as {{ key }},
+        {%- endfor %}
+        filename,
+        cast(row_number() over (partition by filename order by physical_line) as integer) as line_number
+    from parsed_lines
+    {%- endif %}
+{%- endmacro %}
+
+{#- The seeds' row-count test: the CSV's records, counted by Snowflake from the
+    file PUT to the stage (the emulator counts the local file). -#}
+{% macro snowflake__test_row_count_matches_csv(model, csv_file) %}
+{%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
+{%- if execute and not snowflake_emulator() -%}
+    {%- do create_snowflake_load_objects() -%}
+    {%- do put_to_stage(local_path, '_reference/' ~ csv_file) -%}
+{%- endif %}
+
+with seeded as (
+    select count(*) as row_count from {{ model }}
+),
+
+in_file as (
+    select count(*) as row_count
+    {%- if snowflake_emulator() %}
+    from read_csv({{ sql_quote(local_path) }}, header = true, all_varchar = true)
+    {%- else %}
+    from @{{ snowflake_stage() }}/_reference/{{ csv_file }} (file_format => '{{ snowflake_reference_csv_format() }}')
+    {%- endif %}
+)
+
+select
+    seeded.row_count as seeded_rows,
+    in_file.row_count as file_rows
+from seeded
+cross join in_file
+where seeded.row_count <> in_file.row_count
+
+{% endmacro %}
+
+{#- Non-blank lines per given file, counted on the stage. -#}
+{% macro snowflake__file_line_counts(filenames) -%}
+    {%- if filenames | length > 0 %}
+    select
+        filename,
+        count(*) as row_count
+    from (
+        {{ snowflake_parsed_lines(filenames) }}
+
+        select filename from parsed_lines
+    ) as non_blank_lines
+    group by filename
+    {%- else %}
+    select
+        cast(null as varchar) as filename,
+        cast(0 as bigint) as row_count
+    where false
+    {%- endif %}
+{%- endmacro %}
