@@ -1,0 +1,16 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "podcast/result.hpp"
+
+namespace podcast {
+
+// The MD5 of a file's content as 32 lower-case hex digits (OpenSSL EVP).
+Result<std::string> md5_file(const std::filesystem::path& path);
+
+// The MD5 of a string as 32 lower-case hex digits.
+std::string md5_hex(std::string_view text);
+
+}  // namespace podcast

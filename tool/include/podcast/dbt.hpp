@@ -1,0 +1,103 @@
+#pragma once
+// What `podcast run` understands of dbt: its JSON log lines (progress and errors), its
+// run_results.json (tests and time per step) and the --vars it is given.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "podcast/result.hpp"
+
+namespace podcast {
+
+// One finished node, from a Log*Result event (LogSeedResult, LogModelResult, LogTestResult, ...)
+// or a SkippingDetails event.
+struct NodeResult {
+    std::string unique_id;
+    std::string resource_type;  // seed, model, test, unit_test, snapshot
+    std::string name;
+    std::string schema;
+    std::string status;  // success, error, pass, fail, warn, skipped
+    double seconds = 0;
+    int index = 0;
+    int total = 0;
+};
+
+// A node that failed, with dbt's error message on one line.
+struct NodeFailure {
+    std::string resource_type;
+    std::string name;
+    std::string message;
+};
+
+// Reads dbt's `--log-format json` output, one line at a time.
+class DbtLog {
+public:
+    // Returns the finished node the line reports, if it reports one. Also remembers failures,
+    // errors not tied to a node, the schema of every node seen and any load-contract violation.
+    std::optional<NodeResult> consume(std::string_view line);
+
+    [[nodiscard]] const std::vector<NodeFailure>& failures() const noexcept { return failures_; }
+    [[nodiscard]] const std::vector<std::string>& errors() const noexcept { return errors_; }
+    // The first "load contract violated: file F, line N: ..." line dbt reported, verbatim.
+    [[nodiscard]] const std::optional<std::string>& load_contract_violation() const noexcept {
+        return load_contract_violation_;
+    }
+    [[nodiscard]] const std::map<std::string, std::string>& schema_by_node() const noexcept {
+        return schema_by_node_;
+    }
+    // Output that was not a JSON log line (a Python traceback, for instance); the last few.
+    [[nodiscard]] const std::vector<std::string>& other_output() const noexcept {
+        return other_output_;
+    }
+
+private:
+    std::vector<NodeFailure> failures_;
+    std::vector<std::string> errors_;
+    std::optional<std::string> load_contract_violation_;
+    std::map<std::string, std::string> schema_by_node_;
+    std::vector<std::string> other_output_;
+};
+
+// "[ 3/42] seed       users                      success    0.08s"
+std::string format_progress(const NodeResult& node);
+
+// Text on one line: ANSI colour codes removed, runs of whitespace collapsed, ends trimmed.
+std::string one_line(std::string_view text);
+
+// Time per pipeline step in seconds, in the order they run.
+struct StepTime {
+    std::string
+        step;  // seed, load, validate, cleanse, other models, analytics, tests, dbt start-up
+    double seconds = 0;
+};
+
+struct RunResultsSummary {
+    int tests_passed = 0;
+    int tests_failed = 0;  // fail or error
+    int tests_skipped = 0;
+    int nodes_failed = 0;  // any node with status error or fail
+    std::vector<StepTime> steps;
+};
+
+// Classifies each result of run_results.json: seeds; the models raw_events (load),
+// raw_events_validated (validate), cleansed_events (cleanse); models in schema gold (analytics);
+// other models; tests and unit tests. dbt start-up is the wall time of the whole dbt process
+// minus run_results' elapsed_time (parsing, connecting and everything outside node execution).
+RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
+                                        const std::map<std::string, std::string>& schema_by_node,
+                                        double wall_seconds);
+
+// 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+std::string format_load_at(std::chrono::system_clock::time_point time);
+
+// The JSON object for dbt's --vars: load_at plus each KEY=VALUE (a VALUE that parses as JSON is
+// passed as that value, otherwise as a string). ExitCode::usage for an entry without '='.
+Result<nlohmann::json> build_vars(const std::string& load_at,
+                                  const std::vector<std::string>& key_values);
+
+}  // namespace podcast

@@ -1,0 +1,19 @@
+#pragma once
+// `podcast status`: files loaded, rows per layer, and the last run from <warehouse>.runs.jsonl.
+#include <filesystem>
+#include <ostream>
+
+#include "podcast/result.hpp"
+
+namespace podcast {
+
+enum class StatusFormat { text, json };
+
+struct StatusOptions {
+    std::filesystem::path warehouse;
+    StatusFormat format = StatusFormat::text;
+};
+
+Result<void> status(const StatusOptions& options, std::ostream& out);
+
+}  // namespace podcast

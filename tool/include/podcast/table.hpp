@@ -1,0 +1,48 @@
+#pragma once
+// A generic query result (column names, rows of optional strings) and the one printer that
+// renders it as an aligned text table, JSON or CSV. report and query both print through it.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "podcast/result.hpp"
+
+namespace podcast {
+
+// How a column's values are written in JSON (text and table output are always the text form).
+enum class ColumnKind { text, integer, real, boolean };
+
+struct Column {
+    std::string name;
+    ColumnKind kind = ColumnKind::text;
+};
+
+using Cell = std::optional<std::string>;  // nullopt is SQL NULL
+
+struct Table {
+    std::vector<Column> columns;
+    std::vector<std::vector<Cell>> rows;
+};
+
+enum class OutputFormat { table, json, csv };
+
+// "table", "json" or "csv".
+Result<OutputFormat> parse_output_format(std::string_view name);
+
+// The rows as an array of objects; numbers and booleans typed by the column's kind.
+nlohmann::json to_json(const Table& table);
+
+// An aligned text table: header, a rule, one line per row; numbers right-aligned, NULL as NULL.
+void print_text_table(const Table& table, std::ostream& out);
+
+// CSV with RFC 4180 quoting and LF line ends: a header line, then one line per row; NULL as an
+// empty field.
+void print_csv(const Table& table, std::ostream& out);
+
+// One of the above by format; JSON is the array of to_json on one line.
+void print_table(const Table& table, OutputFormat format, std::ostream& out);
+
+}  // namespace podcast

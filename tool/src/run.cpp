@@ -1,0 +1,397 @@
+#include "podcast/run.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <system_error>
+
+#include "podcast/checksum.hpp"
+#include "podcast/dbt.hpp"
+#include "podcast/paths.hpp"
+#include "podcast/process.hpp"
+#include "podcast/warehouse.hpp"
+
+namespace podcast {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+// Ctrl-C reaches dbt too (same process group); while it runs, this process ignores SIGINT so it
+// can still report how the run ended and record it.
+class IgnoreInterrupts {
+public:
+    IgnoreInterrupts() { ::sigaction(SIGINT, &ignore_, &previous_); }
+    IgnoreInterrupts(const IgnoreInterrupts&) = delete;
+    IgnoreInterrupts& operator=(const IgnoreInterrupts&) = delete;
+    ~IgnoreInterrupts() { ::sigaction(SIGINT, &previous_, nullptr); }
+
+private:
+    struct sigaction ignore_ = make_ignore();
+    struct sigaction previous_ {};
+    static struct sigaction make_ignore() {
+        struct sigaction action {};
+        action.sa_handler = SIG_IGN;
+        ::sigemptyset(&action.sa_mask);
+        return action;
+    }
+};
+
+fs::path absolute_path(const fs::path& path) { return fs::absolute(path).lexically_normal(); }
+
+std::string iso_time(Clock::time_point time) {
+    std::string text = format_load_at(time);
+    text[10] = 'T';
+    return text + "Z";
+}
+
+std::string target_name(Target target) { return target == Target::prod ? "prod" : "dev"; }
+
+Result<void> check_inputs(const RunOptions& options) {
+    std::error_code error;
+    for (const char* name : {"users.csv", "episodes.csv"}) {
+        const fs::path file = options.reference_dir / name;
+        if (!fs::is_regular_file(file, error)) {
+            return fail("reference file " + file.string() + " not found (--reference-dir)",
+                        ExitCode::not_found);
+        }
+    }
+    if (!fs::is_directory(options.data_dir, error)) {
+        return fail("loading directory " + options.data_dir.string() +
+                        " not found: land event files with 'podcast land' first (--data-dir)",
+                    ExitCode::not_found);
+    }
+    if (!fs::is_regular_file(options.dbt, error)) {
+        return fail(
+            "dbt not found at " + options.dbt.string() + ": run 'make venv' or set PODCAST_DBT",
+            ExitCode::not_found);
+    }
+    if (!fs::is_regular_file(options.dbt_project / "dbt_project.yml", error)) {
+        return fail(
+            "dbt project " + (options.dbt_project / "dbt_project.yml").string() + " not found",
+            ExitCode::not_found);
+    }
+    return {};
+}
+
+// dbt writes each seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute
+// seed path is the CSV itself, so the warehouse project accepts only a reference directory inside
+// it. The user's files are copied to <project>/.reference/<key>/, one key per warehouse so that
+// runs on different warehouses never share it; returns that directory relative to the project.
+Result<std::string> stage_reference_files(const RunOptions& options) {
+    const std::string relative = ".reference/" + md5_hex(options.warehouse.string()).substr(0, 16);
+    const fs::path directory = options.dbt_project / relative;
+    std::error_code error;
+    fs::create_directories(directory, error);
+    for (const char* name : {"users.csv", "episodes.csv"}) {
+        if (!error) {
+            fs::copy_file(options.reference_dir / name, directory / name,
+                          fs::copy_options::overwrite_existing, error);
+        }
+    }
+    if (error) {
+        return fail("could not copy the reference files into " + directory.string() + ": " +
+                    error.message());
+    }
+    return relative;
+}
+
+// What the warehouse says about this run, read after dbt has exited.
+struct WarehouseSummary {
+    Table files;
+    Table invalid_per_code;
+    std::optional<std::string> invalid_rows;
+    Table layers;
+    std::vector<std::string> notes;  // queries that could not be answered
+};
+
+Result<Table> query_for_load_at(WarehouseReader& reader, const std::string& sql,
+                                const std::string& load_at) {
+    auto statement = reader.connection().prepare(sql);
+    if (!statement) {
+        return std::unexpected(statement.error());
+    }
+    if (auto bound = statement->bind(1, load_at); !bound) {
+        return std::unexpected(bound.error());
+    }
+    auto result = statement->execute();
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    return result->to_table();
+}
+
+Result<WarehouseSummary> read_warehouse_summary(const fs::path& warehouse,
+                                                const std::string& load_at) {
+    auto reader = WarehouseReader::open(warehouse, LockMode::already_held);
+    if (!reader) {
+        return std::unexpected(reader.error());
+    }
+    WarehouseSummary summary;
+    auto note_failure = [&](const char* what, const Error& error) {
+        summary.notes.push_back(std::string(what) + ": " + one_line(error.message));
+    };
+    if (auto files = query_for_load_at(
+            *reader,
+            "select filename, count(*) as rows from bronze.raw_events "
+            "where load_at = cast(? as timestamp) group by filename order by filename",
+            load_at)) {
+        summary.files = std::move(*files);
+    } else {
+        note_failure("files loaded", files.error());
+    }
+    if (auto codes = query_for_load_at(
+            *reader,
+            "select code, count(*) as rows from (select unnest(validation_errors) as code "
+            "from bronze.raw_events_validated where load_at = cast(? as timestamp)) "
+            "group by code order by rows desc, code",
+            load_at)) {
+        summary.invalid_per_code = std::move(*codes);
+    } else {
+        note_failure("invalid rows per code", codes.error());
+    }
+    if (auto invalid =
+            query_for_load_at(*reader,
+                              "select count(*) from bronze.raw_events_validated "
+                              "where load_at = cast(? as timestamp) and len(validation_errors) > 0",
+                              load_at);
+        invalid && !invalid->rows.empty()) {
+        summary.invalid_rows = invalid->rows.front().front();
+    }
+    summary.layers = rows_per_layer(*reader);
+    return summary;
+}
+
+std::int64_t sum_column(const Table& table, std::size_t column) {
+    std::int64_t total = 0;
+    for (const auto& row : table.rows) {
+        if (column < row.size() && row[column]) {
+            total += std::stoll(*row[column]);
+        }
+    }
+    return total;
+}
+
+Table steps_table(const RunResultsSummary& summary, double wall_seconds) {
+    Table table;
+    table.columns = {{"step", ColumnKind::text}, {"seconds", ColumnKind::real}};
+    auto seconds_text = [](double seconds) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.2f", seconds);
+        return std::string(text);
+    };
+    for (const auto& step : summary.steps) {
+        table.rows.push_back({step.step, seconds_text(step.seconds)});
+    }
+    table.rows.push_back({std::string("total"), seconds_text(wall_seconds)});
+    return table;
+}
+
+void print_section(std::ostream& out, const std::string& title, const Table& table) {
+    out << '\n' << title << '\n';
+    print_text_table(table, out);
+}
+
+// Prints the failing nodes on `err` and picks the one-line error the run ends with.
+Error failure_of(const DbtLog& log, int exit_status, std::ostream& err) {
+    for (const auto& failure : log.failures()) {
+        err << "failed: " << failure.resource_type << ' ' << failure.name << ": " << failure.message
+            << '\n';
+    }
+    for (std::size_t i = 0; i + 1 < log.errors().size(); ++i) {
+        err << "dbt: " << log.errors()[i] << '\n';
+    }
+    if (log.load_contract_violation()) {
+        return Error{*log.load_contract_violation(), ExitCode::failure};
+    }
+    if (!log.errors().empty()) {
+        return Error{"dbt build failed: " + log.errors().back(), ExitCode::failure};
+    }
+    if (!log.failures().empty()) {
+        const auto& first = log.failures().front();
+        return Error{"dbt build failed: " + std::to_string(log.failures().size()) +
+                         " node(s) failed, first " + first.resource_type + " " + first.name,
+                     ExitCode::failure};
+    }
+    if (!log.other_output().empty()) {
+        return Error{"dbt build exited with status " + std::to_string(exit_status) + ": " +
+                         log.other_output().back(),
+                     ExitCode::failure};
+    }
+    return Error{"dbt build exited with status " + std::to_string(exit_status), ExitCode::failure};
+}
+
+void append_run_record(const fs::path& warehouse, const nlohmann::json& record, std::ostream& err) {
+    std::ofstream runs(runs_log_for(warehouse), std::ios::app);
+    runs << record.dump() << '\n';
+    if (!runs.flush()) {
+        err << "warning: could not append to " << runs_log_for(warehouse).string() << '\n';
+    }
+}
+
+}  // namespace
+
+Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) {
+    RunOptions options = given;
+    options.reference_dir = absolute_path(options.reference_dir);
+    options.data_dir = absolute_path(options.data_dir);
+    options.warehouse = absolute_path(options.warehouse);
+    options.dbt_project = absolute_path(options.dbt_project);
+    if (auto checked = check_inputs(options); !checked) {
+        return checked;
+    }
+
+    const Clock::time_point start = Clock::now();
+    auto vars = build_vars(format_load_at(start), options.vars);
+    if (!vars) {
+        return std::unexpected(vars.error());
+    }
+    // --var load_at=... pins this run's load_at (reproducible test runs); it must be a string.
+    if (!(*vars)["load_at"].is_string()) {
+        return fail("--var load_at must be a timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'",
+                    ExitCode::usage);
+    }
+    const std::string load_at = (*vars)["load_at"].get<std::string>();
+
+    std::error_code error;
+    fs::create_directories(options.warehouse.parent_path(), error);
+    if (error) {
+        return fail("could not create " + options.warehouse.parent_path().string() + ": " +
+                    error.message());
+    }
+    auto lock = WarehouseLock::acquire_exclusive(options.warehouse, options.wait, out);
+    if (!lock) {
+        return std::unexpected(lock.error());
+    }
+
+    auto reference_dir = stage_reference_files(options);
+    if (!reference_dir) {
+        return std::unexpected(reference_dir.error());
+    }
+
+    const fs::path state = dbt_state_dir_for(options.warehouse);
+    const fs::path target_path = state / "target";
+    const fs::path run_results_path = target_path / "run_results.json";
+    fs::remove(run_results_path, error);  // a stale one must not be read as this run's
+
+    ProcessSpec spec;
+    spec.executable = options.dbt;
+    spec.working_directory = options.dbt_project;
+    spec.arguments = {"build",
+                      "--project-dir",
+                      options.dbt_project.string(),
+                      "--profiles-dir",
+                      options.dbt_project.string(),
+                      "--target",
+                      target_name(options.target),
+                      "--log-format",
+                      "json",
+                      "--vars",
+                      vars->dump()};
+    if (options.full_refresh == FullRefresh::yes) {
+        spec.arguments.emplace_back("--full-refresh");
+    }
+    spec.environment = {
+        {"PODCAST_WAREHOUSE", options.warehouse.string()},
+        {"PODCAST_DATA_DIR", options.data_dir.string()},
+        {"PODCAST_REFERENCE_DIR", *reference_dir},
+        {"DBT_TARGET_PATH", target_path.string()},
+        {"DBT_LOG_PATH", (state / "logs").string()},
+    };
+    if (std::getenv("DBT_SEND_ANONYMOUS_USAGE_STATS") == nullptr) {
+        spec.environment.emplace_back("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
+    }
+
+    out << "dbt build: target " << target_name(options.target) << ", warehouse "
+        << options.warehouse.string() << ", load_at " << load_at << std::endl;
+    DbtLog log;
+    const auto dbt_start = std::chrono::steady_clock::now();
+    Result<int> exit_status = [&] {
+        IgnoreInterrupts ignore_interrupts;
+        return run_process(spec, [&](std::string_view line) {
+            if (auto node = log.consume(line)) {
+                out << format_progress(*node) << std::endl;
+            }
+        });
+    }();
+    const double wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - dbt_start).count();
+    if (!exit_status) {
+        return std::unexpected(exit_status.error());
+    }
+    const bool succeeded = *exit_status == 0;
+
+    // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
+    nlohmann::json counts = nlohmann::json::object();
+    std::ifstream run_results_file(run_results_path);
+    const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
+    if (!run_results.is_discarded()) {
+        const RunResultsSummary summary =
+            summarize_run_results(run_results, log.schema_by_node(), wall_seconds);
+        counts["tests_passed"] = summary.tests_passed;
+        counts["tests_failed"] = summary.tests_failed;
+        out << "\nTests: " << summary.tests_passed << " passed, " << summary.tests_failed
+            << " failed";
+        if (summary.tests_skipped > 0) {
+            out << ", " << summary.tests_skipped << " skipped";
+        }
+        out << '\n';
+        print_section(out, "Time per step", steps_table(summary, wall_seconds));
+    }
+    if (options.target == Target::prod) {
+        out << "\nTarget prod: the warehouse summary is skipped (it reads the local DuckDB file)\n";
+    } else if (auto summary = read_warehouse_summary(options.warehouse, load_at)) {
+        if (summary->files.rows.empty()) {
+            out << "\nFiles loaded by this run: none\n";
+        } else {
+            print_section(out, "Files loaded by this run", summary->files);
+        }
+        print_section(out, "Invalid rows per validation code (this run)",
+                      summary->invalid_per_code);
+        print_section(out, "Rows per layer", summary->layers);
+        for (const auto& note : summary->notes) {
+            out << "(not available: " << note << ")\n";
+        }
+        counts["files_loaded"] = summary->files.rows.size();
+        counts["rows_loaded"] = sum_column(summary->files, 1);
+        counts["invalid_rows"] = summary->invalid_rows ? std::stoll(*summary->invalid_rows) : 0;
+        nlohmann::json layers = nlohmann::json::object();
+        for (const auto& row : summary->layers.rows) {
+            layers[*row[1]] = row[2] ? nlohmann::json(std::stoll(*row[2])) : nlohmann::json();
+        }
+        counts["layers"] = std::move(layers);
+    } else {
+        out << "\n(warehouse summary not available: " << summary.error().message << ")\n";
+    }
+
+    std::optional<Error> failure;
+    if (!succeeded) {
+        failure = failure_of(log, *exit_status, err);
+    }
+    nlohmann::json record = {
+        {"start", iso_time(start)},
+        {"end", iso_time(Clock::now())},
+        {"outcome", succeeded ? "success" : "failed"},
+        {"load_at", load_at},
+        {"warehouse", options.warehouse.string()},
+        {"target", target_name(options.target)},
+        {"full_refresh", options.full_refresh == FullRefresh::yes},
+        {"dbt_exit_status", *exit_status},
+        {"counts", counts},
+    };
+    if (failure) {
+        record["error"] = failure->message;
+    }
+    append_run_record(options.warehouse, record, err);
+
+    if (failure) {
+        return std::unexpected(*failure);
+    }
+    out << "\nRun succeeded in " << static_cast<long long>(wall_seconds + 0.5) << "s\n";
+    return {};
+}
+
+}  // namespace podcast

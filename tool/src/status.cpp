@@ -1,0 +1,80 @@
+#include "podcast/status.hpp"
+
+#include <fstream>
+#include <string>
+
+#include "podcast/paths.hpp"
+#include "podcast/warehouse.hpp"
+
+namespace podcast {
+namespace {
+
+// The last JSON line of <warehouse>.runs.jsonl, or null.
+nlohmann::json last_run(const std::filesystem::path& warehouse) {
+    std::ifstream in(runs_log_for(warehouse));
+    std::string line;
+    nlohmann::json last;
+    while (std::getline(in, line)) {
+        auto parsed = nlohmann::json::parse(line, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object()) {
+            last = std::move(parsed);
+        }
+    }
+    return last;
+}
+
+std::string text_of(const nlohmann::json& value) {
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    return value.is_null() ? "-" : value.dump();
+}
+
+}  // namespace
+
+Result<void> status(const StatusOptions& options, std::ostream& out) {
+    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
+    if (!reader) {
+        return std::unexpected(reader.error());
+    }
+    auto files = reader->query(
+        "select filename, count(*) as rows, strftime(max(load_at), '%Y-%m-%d %H:%M:%S.%f') as "
+        "load_at "
+        "from bronze.raw_events group by filename order by filename");
+    const Table layers = rows_per_layer(*reader);
+    const nlohmann::json run = last_run(options.warehouse);
+
+    if (options.format == StatusFormat::json) {
+        nlohmann::json document = {
+            {"warehouse", options.warehouse.string()},
+            {"files", files ? to_json(*files) : nlohmann::json::array()},
+            {"layers", to_json(layers)},
+            {"last_run", run},
+        };
+        out << document.dump(2) << '\n';
+        return {};
+    }
+    out << "Warehouse " << options.warehouse.string() << "\n\nFiles loaded\n";
+    if (files) {
+        print_text_table(*files, out);
+    } else {
+        out << "none (bronze.raw_events is not readable: " << files.error().message << ")\n";
+    }
+    out << "\nRows per layer\n";
+    print_text_table(layers, out);
+    out << "\nLast run\n";
+    if (run.is_null()) {
+        out << "none recorded in " << runs_log_for(options.warehouse).string() << '\n';
+    } else {
+        out << text_of(run.value("outcome", nlohmann::json())) << ": started "
+            << text_of(run.value("start", nlohmann::json())) << ", ended "
+            << text_of(run.value("end", nlohmann::json())) << ", load_at "
+            << text_of(run.value("load_at", nlohmann::json())) << '\n';
+        if (run.contains("error")) {
+            out << "error: " << text_of(run["error"]) << '\n';
+        }
+    }
+    return {};
+}
+
+}  // namespace podcast

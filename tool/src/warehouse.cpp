@@ -1,0 +1,90 @@
+#include "podcast/warehouse.hpp"
+
+#include <charconv>
+#include <regex>
+#include <system_error>
+
+namespace podcast {
+namespace {
+
+// DuckDB: "Could not set lock on file "...": Conflicting lock is held in /usr/bin/python3 (PID 42)"
+std::optional<pid_t> pid_in_lock_message(const std::string& message) {
+    static const std::regex pid_pattern(R"(PID (\d+))");
+    std::smatch match;
+    if (!std::regex_search(message, match, pid_pattern)) {
+        return std::nullopt;
+    }
+    pid_t pid = 0;
+    const std::string digits = match[1].str();
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), pid).ec != std::errc{}) {
+        return std::nullopt;
+    }
+    return pid;
+}
+
+}  // namespace
+
+Result<WarehouseReader> WarehouseReader::open(const std::filesystem::path& warehouse,
+                                              LockMode lock_mode) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(warehouse, error)) {
+        return fail("warehouse " + warehouse.string() + " not found: run 'podcast run' first",
+                    ExitCode::not_found);
+    }
+    WarehouseLock lock = WarehouseLock::none();
+    if (lock_mode == LockMode::take_shared) {
+        auto shared = WarehouseLock::acquire_shared(warehouse);
+        if (!shared) {
+            return std::unexpected(shared.error());
+        }
+        lock = std::move(*shared);
+    }
+    auto database = Database::open(warehouse, AccessMode::read_only);
+    if (!database) {
+        const std::string& message = database.error().message;
+        if (message.find("Could not set lock") != std::string::npos ||
+            message.find("Conflicting lock") != std::string::npos) {
+            return std::unexpected(
+                busy_error(warehouse, pid_in_lock_message(message), BusyAdvice::try_again));
+        }
+        return fail("could not open warehouse " + warehouse.string() + ": " + message);
+    }
+    auto connection = Connection::connect(*database);
+    if (!connection) {
+        return std::unexpected(connection.error());
+    }
+    return WarehouseReader(std::move(lock), std::move(*database), std::move(*connection));
+}
+
+Result<Table> WarehouseReader::query(const std::string& sql) {
+    auto result = connection_.query(sql);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    return result->to_table();
+}
+
+Table rows_per_layer(WarehouseReader& reader) {
+    struct Layer {
+        const char* layer;
+        const char* table;
+    };
+    static constexpr Layer layers[] = {{"bronze", "bronze.raw_events"},
+                                       {"bronze", "bronze.raw_events_validated"},
+                                       {"silver", "silver.cleansed_events"},
+                                       {"gold", "gold.fact_user_interactions"}};
+    Table table;
+    table.columns = {
+        {"layer", ColumnKind::text}, {"table", ColumnKind::text}, {"rows", ColumnKind::integer}};
+    for (const auto& [layer, name] : layers) {
+        auto count = reader.query(std::string("select count(*) from ") + name);
+        Cell rows = std::nullopt;
+        if (count && !count->rows.empty() && !count->rows.front().empty()) {
+            rows = count->rows.front().front();
+        }
+        table.rows.push_back({std::string(layer), std::string(name), rows});
+    }
+    return table;
+}
+
+}  // namespace podcast

@@ -1,0 +1,45 @@
+#pragma once
+// A small DuckDB file shaped like the warehouse (same schemas, tables and analysis views, made-up
+// rows) so the read-only commands can be tested without the dbt project.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "podcast/database.hpp"
+
+namespace podcast::testing {
+
+inline void create_fake_warehouse(const std::filesystem::path& path) {
+    auto database = Database::open(path, AccessMode::read_write);
+    REQUIRE(database.has_value());
+    auto connection = Connection::connect(*database);
+    REQUIRE(connection.has_value());
+    const char* statements[] = {
+        "create schema bronze",
+        "create schema silver",
+        "create schema gold",
+        "create table bronze.raw_events (filename varchar, line_number integer, load_at timestamp)",
+        "insert into bronze.raw_events values "
+        "('2024-08-01/events.json', 1, '2024-08-09 10:00:00.123456'), "
+        "('2024-08-01/events.json', 2, '2024-08-09 10:00:00.123456'), "
+        "('2024-08-02/events.json', 1, '2024-08-10 10:00:00')",
+        "create table bronze.raw_events_validated as "
+        "select filename, line_number, load_at, "
+        "case when line_number = 2 then ['user_id_missing', 'timestamp_malformed'] "
+        "else []::varchar[] end as validation_errors from bronze.raw_events",
+        "create table silver.cleansed_events as select 1 as id",
+        "create view gold.q1_top_completed_episodes as "
+        "select 1 as rank, 'ep-' || coalesce(strftime(getvariable('podcast_as_of'), '%Y%m%d'), "
+        "'latest') "
+        "as episode_id, 'pod-1' as podcast_id, 'Title, with comma' as title, 5 as completions",
+        "create view gold.q2_listen_through_by_country as "
+        "select 'NL' as country, 0.75::double as avg_listen_through_rate, 4 as completions",
+        "create view gold.q3_multi_episode_listeners as select 12 as users",
+    };
+    for (const char* statement : statements) {
+        INFO(statement);
+        REQUIRE(connection->query(statement).has_value());
+    }
+}
+
+}  // namespace podcast::testing

@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include "podcast/dbt.hpp"
+
+using podcast::DbtLog;
+
+namespace {
+
+// Trimmed copies of lines dbt 1.11 prints with --log-format json.
+const std::string model_result_line =
+    R"({"data": {"description": "sql incremental model bronze.raw_events", "execution_time": 1.25, "index": 3, "node_info": {"materialized": "incremental", "node_name": "raw_events", "node_relation": {"alias": "raw_events", "schema": "bronze"}, "node_status": "success", "resource_type": "model", "unique_id": "model.podcast.raw_events"}, "status": "OK", "total": 42}, "info": {"level": "info", "msg": "3 of 42 OK created sql incremental model bronze.raw_events ... [\u001b[32mOK\u001b[0m in 1.25s]", "name": "LogModelResult"}})";
+
+const std::string skipped_line =
+    R"({"data": {"index": 4, "node_info": {"node_name": "cleansed_events", "node_relation": {"schema": "silver"}, "resource_type": "model", "unique_id": "model.podcast.cleansed_events"}, "total": 42}, "info": {"level": "info", "msg": "4 of 42 SKIP relation silver.cleansed_events", "name": "SkippingDetails"}})";
+
+const std::string contract_error_line =
+    R"({"data": {"msg": "Runtime Error in model raw_events (models/bronze/raw_events.sql)\n  Invalid Input Error: load contract violated: file 2024-08-01/events.json, line 7: missing key user_id\n  more context", "node_info": {"node_name": "raw_events", "resource_type": "model", "unique_id": "model.podcast.raw_events"}}, "info": {"level": "error", "msg": "  Runtime Error in model raw_events", "name": "RunResultError"}})";
+
+const std::string parse_error_line =
+    R"({"data": {"exc": "x"}, "info": {"level": "error", "msg": "Encountered an error:\nCompilation Error\n  Model 'model.podcast.x' depends on a node named 'nope' which was not found", "name": "MainEncounteredError"}})";
+
+}  // namespace
+
+SCENARIO("a model result line is a finished node with its time and schema", "[run][dbt]") {
+    DbtLog log;
+    WHEN("a LogModelResult line is consumed") {
+        const auto node = log.consume(model_result_line);
+        THEN("it reports the node, its status and seconds") {
+            REQUIRE(node.has_value());
+            REQUIRE(std::string("raw_events") == node->name);
+            REQUIRE(std::string("model") == node->resource_type);
+            REQUIRE(std::string("success") == node->status);
+            REQUIRE(1.25 == node->seconds);
+            REQUIRE(3 == node->index);
+            REQUIRE(42 == node->total);
+        }
+        THEN("the node's schema is remembered") {
+            REQUIRE(std::string("bronze") == log.schema_by_node().at("model.podcast.raw_events"));
+        }
+    }
+}
+
+SCENARIO("a skipped node is reported as skipped", "[run][dbt]") {
+    DbtLog log;
+    const auto node = log.consume(skipped_line);
+    REQUIRE(node.has_value());
+    REQUIRE(std::string("skipped") == node->status);
+    REQUIRE(std::string("cleansed_events") == node->name);
+}
+
+SCENARIO("a progress line shows index, kind, name, status and seconds", "[run][dbt]") {
+    DbtLog log;
+    const auto node = log.consume(model_result_line);
+    REQUIRE(node.has_value());
+    REQUIRE(
+        std::string(
+            "[ 3/42] model      raw_events                                   success     1.25s") ==
+        podcast::format_progress(*node));
+}
+
+SCENARIO("a load-contract violation is surfaced verbatim", "[run][dbt]") {
+    DbtLog log;
+    WHEN("dbt reports the warehouse's load-contract error") {
+        log.consume(contract_error_line);
+        THEN("the violation is the line from 'load contract violated:' to its end") {
+            REQUIRE(std::optional<std::string>(
+                        "load contract violated: file 2024-08-01/events.json, line 7: missing key "
+                        "user_id") == log.load_contract_violation());
+        }
+        THEN("the failing node is remembered with dbt's message on one line") {
+            REQUIRE(1 == log.failures().size());
+            REQUIRE(std::string("raw_events") == log.failures().front().name);
+            REQUIRE_THAT(
+                log.failures().front().message,
+                Catch::StartsWith(
+                    "Runtime Error in model raw_events (models/bronze/raw_events.sql) Invalid"));
+        }
+    }
+}
+
+SCENARIO("an error outside any node is remembered on one line", "[run][dbt]") {
+    DbtLog log;
+    log.consume(parse_error_line);
+    REQUIRE(std::vector<std::string>{"Encountered an error: Compilation Error Model "
+                                     "'model.podcast.x' depends on a node named "
+                                     "'nope' which was not found"} == log.errors());
+}
+
+SCENARIO("output that is not a JSON log line is kept aside", "[run][dbt]") {
+    DbtLog log;
+    const auto node = log.consume("Traceback (most recent call last):");
+    REQUIRE_FALSE(node.has_value());
+    REQUIRE(std::vector<std::string>{"Traceback (most recent call last):"} == log.other_output());
+}
+
+SCENARIO("run results are summed per pipeline step and tests are counted", "[run][dbt]") {
+    GIVEN("a run_results.json with a seed, each step's model, a gold model and three tests") {
+        const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 10.0, "results": [
+            {"unique_id": "seed.podcast.users", "status": "success", "execution_time": 0.5},
+            {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0},
+            {"unique_id": "model.podcast.raw_events_validated", "status": "success", "execution_time": 1.5},
+            {"unique_id": "model.podcast.cleansed_events", "status": "success", "execution_time": 1.0},
+            {"unique_id": "model.podcast.fact_user_interactions", "status": "success", "execution_time": 0.75},
+            {"unique_id": "test.podcast.unique_x.abc", "status": "pass", "execution_time": 0.25},
+            {"unique_id": "unit_test.podcast.m.t", "status": "pass", "execution_time": 0.25},
+            {"unique_id": "test.podcast.not_null_y.def", "status": "fail", "execution_time": 0.5}]})");
+        const std::map<std::string, std::string> schemas = {
+            {"model.podcast.fact_user_interactions", "gold"}};
+        WHEN("it is summarised for a dbt process that took 14 seconds") {
+            const auto summary = podcast::summarize_run_results(run_results, schemas, 14.0);
+            THEN("tests are counted by outcome") {
+                REQUIRE(2 == summary.tests_passed);
+                REQUIRE(1 == summary.tests_failed);
+            }
+            THEN("each step has its time and dbt start-up is the rest") {
+                std::vector<std::pair<std::string, double>> steps;
+                for (const auto& step : summary.steps) {
+                    steps.emplace_back(step.step, step.seconds);
+                }
+                const std::vector<std::pair<std::string, double>> expected = {
+                    {"seed", 0.5},       {"load", 2.0},  {"validate", 1.5},    {"cleanse", 1.0},
+                    {"analytics", 0.75}, {"tests", 1.0}, {"dbt start-up", 4.0}};
+                REQUIRE(expected == steps);
+            }
+        }
+    }
+}
+
+SCENARIO("dbt vars hold load_at and each --var, JSON when it parses", "[run][dbt]") {
+    WHEN("vars are built from a number, a JSON list and a plain date") {
+        const auto vars = podcast::build_vars(
+            "2024-08-08 00:00:00.000000",
+            {"threshold=3", R"(listen_event_types=["play"])", "as_of=2024-08-07"});
+        THEN("each value keeps its JSON type, or is a string") {
+            REQUIRE(vars.has_value());
+            const auto expected = nlohmann::json::parse(R"({"load_at": "2024-08-08 00:00:00.000000",
+                "threshold": 3, "listen_event_types": ["play"], "as_of": "2024-08-07"})");
+            REQUIRE(expected == *vars);
+        }
+    }
+}
+
+SCENARIO("a --var without '=' is a usage error", "[run][dbt][cli]") {
+    const auto vars = podcast::build_vars("2024-08-08 00:00:00.000000", {"as_of"});
+    REQUIRE_FALSE(vars.has_value());
+    REQUIRE(podcast::ExitCode::usage == vars.error().code);
+}
+
+SCENARIO("load_at is UTC with microseconds", "[run][dbt]") {
+    using namespace std::chrono;
+    const auto time = sys_days{year{2024} / August / day{1}} + hours{10} + minutes{5} + seconds{9} +
+                      microseconds{42};
+    REQUIRE(std::string("2024-08-01 10:05:09.000042") == podcast::format_load_at(time));
+}

@@ -1,0 +1,170 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "podcast/checksum.hpp"
+#include "podcast/land.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using podcast::LandOutcome;
+using podcast::testing::read_file;
+using podcast::testing::TempDir;
+using podcast::testing::write_file;
+
+namespace {
+
+std::vector<std::string> files_below(const fs::path& root) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        if (entry.is_regular_file()) {
+            names.push_back(entry.path().lexically_relative(root).generic_string());
+        }
+    }
+    std::ranges::sort(names);
+    return names;
+}
+
+}  // namespace
+
+SCENARIO("complete files move into the loading directory under their relative name", "[land]") {
+    GIVEN("a staging directory with two day files") {
+        TempDir dir;
+        write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
+        write_file(dir / "staging/2024-08-02/events.json", "{\"a\":2}\n");
+        WHEN("it is landed") {
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+            REQUIRE(landed.has_value());
+            THEN("the loading directory holds exactly those files, with their content") {
+                REQUIRE(
+                    std::vector<std::string>{"2024-08-01/events.json", "2024-08-02/events.json"} ==
+                    files_below(dir / "loading"));
+                REQUIRE(std::string("{\"a\":2}\n") ==
+                        read_file(dir / "loading/2024-08-02/events.json"));
+            }
+            THEN("the sources are gone from staging") {
+                REQUIRE(files_below(dir / "staging").empty());
+            }
+            THEN("both are reported as landed") {
+                REQUIRE(2 == std::ranges::count(*landed, LandOutcome::landed,
+                                                &podcast::LandedFile::outcome));
+            }
+        }
+    }
+}
+
+SCENARIO("incomplete files are ignored and stay in staging", "[land]") {
+    GIVEN("files being written: a .tmp name, a dot name and a file in a hidden directory") {
+        TempDir dir;
+        write_file(dir / "staging/2024-08-01/events.json.tmp", "partial");
+        write_file(dir / "staging/2024-08-01/.events.json", "partial");
+        write_file(dir / "staging/.incoming/events.json", "partial");
+        WHEN("the staging directory is landed") {
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+            THEN("nothing is landed and nothing leaves staging") {
+                REQUIRE(landed.has_value());
+                REQUIRE(landed->empty());
+                REQUIRE(files_below(dir / "loading").empty());
+                REQUIRE(3 == files_below(dir / "staging").size());
+            }
+        }
+    }
+}
+
+SCENARIO("a name unsafe to glob or quote is refused naming the file, and nothing moves", "[land]") {
+    GIVEN("a safe file and one whose name holds a quote and a space") {
+        TempDir dir;
+        write_file(dir / "staging/2024-08-01/events.json", "{}\n");
+        write_file(dir / "staging/2024-08-02/it's here.json", "{}\n");
+        WHEN("the staging directory is landed") {
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+            THEN("it fails naming the unsafe file") {
+                REQUIRE_FALSE(landed.has_value());
+                REQUIRE_THAT(landed.error().message, Catch::Contains("2024-08-02/it's here.json"));
+            }
+            THEN("the safe file was not moved either") {
+                REQUIRE(files_below(dir / "loading").empty());
+            }
+        }
+    }
+}
+
+SCENARIO("re-landing a file with the same content only removes the source", "[land]") {
+    GIVEN("a file already landed and the same file staged again") {
+        TempDir dir;
+        write_file(dir / "loading/2024-08-01/events.json", "same\n");
+        write_file(dir / "staging/2024-08-01/events.json", "same\n");
+        WHEN("it is landed") {
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+            THEN("it is reported as already present") {
+                REQUIRE(landed.has_value());
+                REQUIRE(1 == landed->size());
+                REQUIRE(LandOutcome::already_present == landed->front().outcome);
+            }
+            THEN("the staged copy is removed and the landed one is unchanged") {
+                REQUIRE(files_below(dir / "staging").empty());
+                REQUIRE(std::string("same\n") == read_file(dir / "loading/2024-08-01/events.json"));
+            }
+        }
+    }
+}
+
+SCENARIO("a landed name with different content is refused naming both checksums", "[land]") {
+    GIVEN("a landed file and a staged file of the same name with other content") {
+        TempDir dir;
+        write_file(dir / "loading/2024-08-01/events.json", "old\n");
+        write_file(dir / "staging/2024-08-01/events.json", "new\n");
+        WHEN("it is landed") {
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+            THEN("it fails naming the file and both MD5s") {
+                REQUIRE_FALSE(landed.has_value());
+                const std::string& message = landed.error().message;
+                REQUIRE_THAT(message, Catch::Contains("2024-08-01/events.json"));
+                REQUIRE_THAT(message, Catch::Contains(podcast::md5_hex("old\n")));
+                REQUIRE_THAT(message, Catch::Contains(podcast::md5_hex("new\n")));
+            }
+            THEN("both files keep their content") {
+                REQUIRE(std::string("old\n") == read_file(dir / "loading/2024-08-01/events.json"));
+                REQUIRE(std::string("new\n") == read_file(dir / "staging/2024-08-01/events.json"));
+            }
+        }
+    }
+}
+
+SCENARIO("a single file lands as <parent dir>/<file>", "[land]") {
+    GIVEN("one day file given by its path") {
+        TempDir dir;
+        write_file(dir / "drop/2024-08-03/events.json", "{}\n");
+        WHEN("it is landed") {
+            const auto landed =
+                podcast::land({dir / "drop/2024-08-03/events.json"}, dir / "loading");
+            THEN("it is named by its parent directory and file name") {
+                REQUIRE(landed.has_value());
+                REQUIRE(std::vector<std::string>{"2024-08-03/events.json"} ==
+                        files_below(dir / "loading"));
+            }
+        }
+    }
+}
+
+SCENARIO("a missing source is a not-found error naming it", "[land]") {
+    TempDir dir;
+    WHEN("a path that does not exist is landed") {
+        const auto landed = podcast::land({dir / "nowhere"}, dir / "loading");
+        THEN("it fails with ExitCode::not_found naming the path") {
+            REQUIRE_FALSE(landed.has_value());
+            REQUIRE(podcast::ExitCode::not_found == landed.error().code);
+            REQUIRE_THAT(landed.error().message, Catch::Contains((dir / "nowhere").string()));
+        }
+    }
+}
+
+SCENARIO("names are safe only with A-Z a-z 0-9 . _ - and /, no part starting with a dot",
+         "[land]") {
+    REQUIRE(podcast::is_safe_name("2024-08-01/events_v2.json"));
+    REQUIRE_FALSE(podcast::is_safe_name("2024-08-01/events 1.json"));
+    REQUIRE_FALSE(podcast::is_safe_name("2024-08-01/o'brien.json"));
+    REQUIRE_FALSE(podcast::is_safe_name("2024-08-01/*.json"));
+    REQUIRE_FALSE(podcast::is_safe_name("../events.json"));
+    REQUIRE_FALSE(podcast::is_safe_name("a//b.json"));
+}

@@ -1,0 +1,236 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "podcast/lock.hpp"
+#include "podcast/paths.hpp"
+#include "podcast/run.hpp"
+#include "support.hpp"
+
+using podcast::RunOptions;
+using podcast::testing::read_file;
+using podcast::testing::TempDir;
+using podcast::testing::write_file;
+
+namespace {
+
+// A stand-in for dbt: a shell script that records its arguments and environment next to the
+// warehouse, prints `log_lines` as dbt's JSON log would and exits with `exit_status`.
+struct FakePipeline {
+    TempDir dir;
+    RunOptions options;
+
+    FakePipeline(const std::string& log_lines, int exit_status) {
+        write_file(dir / "reference/users.csv", "user_id,signup_date,country\n");
+        write_file(dir / "reference/episodes.csv",
+                   "episode_id,podcast_id,title,release_date,duration_seconds\n");
+        std::filesystem::create_directories(dir / "loading");
+        write_file(dir / "project/dbt_project.yml", "name: fake\n");
+        write_file(dir / "bin/dbt",
+                   "#!/bin/sh\n"
+                   "printf '%s\\n' \"$@\" > \"$PODCAST_WAREHOUSE.args\"\n"
+                   "env > \"$PODCAST_WAREHOUSE.env\"\n"
+                   "pwd > \"$PODCAST_WAREHOUSE.cwd\"\n"
+                   "cat <<'LOG'\n" +
+                       log_lines +
+                       "LOG\n"
+                       "exit " +
+                       std::to_string(exit_status) + "\n");
+        ::chmod((dir / "bin/dbt").c_str(), 0755);
+        options.reference_dir = dir / "reference";
+        options.data_dir = dir / "loading";
+        options.warehouse = dir / "data/warehouse.duckdb";
+        options.dbt = dir / "bin/dbt";
+        options.dbt_project = dir / "project";
+    }
+
+    podcast::Result<void> run(std::string* out_text = nullptr, std::string* err_text = nullptr) {
+        std::ostringstream out;
+        std::ostringstream err;
+        auto result = podcast::run_pipeline(options, out, err);
+        if (out_text != nullptr) {
+            *out_text = out.str();
+        }
+        if (err_text != nullptr) {
+            *err_text = err.str();
+        }
+        return result;
+    }
+
+    std::vector<std::string> dbt_arguments() const {
+        std::istringstream in(read_file(options.warehouse.string() + ".args"));
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);) {
+            lines.push_back(line);
+        }
+        return lines;
+    }
+
+    std::string dbt_environment() const { return read_file(options.warehouse.string() + ".env"); }
+};
+
+const std::string seed_line =
+    R"({"info": {"name": "LogSeedResult", "level": "info", "msg": "1 of 1 OK loaded seed file silver.users"}, "data": {"status": "success", "execution_time": 0.5, "index": 1, "total": 1, "node_info": {"unique_id": "seed.podcast.users", "resource_type": "seed", "node_name": "users", "node_relation": {"schema": "silver"}}}})"
+    "\n";
+
+const std::string contract_lines =
+    R"({"info": {"name": "LogModelResult", "level": "error", "msg": "1 of 1 ERROR creating sql incremental model bronze.raw_events"}, "data": {"status": "error", "execution_time": 0.1, "index": 1, "total": 1, "node_info": {"unique_id": "model.podcast.raw_events", "resource_type": "model", "node_name": "raw_events", "node_relation": {"schema": "bronze"}}}})"
+    "\n"
+    R"({"info": {"name": "RunResultError", "level": "error", "msg": "x"}, "data": {"msg": "Runtime Error in model raw_events (models/bronze/raw_events.sql)\n  Invalid Input Error: load contract violated: file 2024-08-01/events.json, line 3: missing key episode_id", "node_info": {"unique_id": "model.podcast.raw_events", "resource_type": "model", "node_name": "raw_events"}}})"
+    "\n";
+
+}  // namespace
+
+SCENARIO("a run without the reference files stops before dbt, naming the missing file", "[run]") {
+    GIVEN("a reference directory without episodes.csv") {
+        FakePipeline pipeline(seed_line, 0);
+        std::filesystem::remove(pipeline.dir / "reference/episodes.csv");
+        WHEN("the pipeline runs") {
+            const auto result = pipeline.run();
+            THEN("it is not found, naming the file, and dbt never started") {
+                REQUIRE_FALSE(result.has_value());
+                REQUIRE(podcast::ExitCode::not_found == result.error().code);
+                REQUIRE_THAT(result.error().message,
+                             Catch::Contains((pipeline.dir / "reference/episodes.csv").string()));
+                REQUIRE_FALSE(
+                    std::filesystem::exists(pipeline.options.warehouse.string() + ".args"));
+            }
+        }
+    }
+}
+
+SCENARIO("a run without the loading directory stops before dbt, naming it", "[run]") {
+    FakePipeline pipeline(seed_line, 0);
+    std::filesystem::remove(pipeline.dir / "loading");
+    const auto result = pipeline.run();
+    REQUIRE_FALSE(result.has_value());
+    REQUIRE(podcast::ExitCode::not_found == result.error().code);
+    REQUIRE_THAT(result.error().message, Catch::Contains((pipeline.dir / "loading").string()));
+}
+
+SCENARIO("dbt gets the build command, its vars and the pipeline's environment", "[run]") {
+    GIVEN("a pipeline with a fake dbt that succeeds") {
+        FakePipeline pipeline(seed_line, 0);
+        pipeline.options.vars = {"now=2024-09-01 00:00:00", "threshold=3"};
+        WHEN("it runs") {
+            std::string out;
+            const auto result = pipeline.run(&out);
+            REQUIRE(result.has_value());
+            const auto arguments = pipeline.dbt_arguments();
+            const std::string environment = pipeline.dbt_environment();
+            const std::string warehouse = pipeline.options.warehouse.string();
+            THEN("dbt build runs on the project with JSON logs and the chosen target") {
+                REQUIRE(std::vector<std::string>(arguments.begin(), arguments.begin() + 9) ==
+                        std::vector<std::string>{
+                            "build", "--project-dir", (pipeline.dir / "project").string(),
+                            "--profiles-dir", (pipeline.dir / "project").string(), "--target",
+                            "dev", "--log-format", "json"});
+            }
+            THEN("the vars hold load_at and each --var, typed") {
+                REQUIRE(std::string("--vars") == arguments.at(9));
+                const auto vars = nlohmann::json::parse(arguments.at(10));
+                REQUIRE(std::string("2024-09-01 00:00:00") == vars["now"].get<std::string>());
+                REQUIRE(3 == vars["threshold"].get<int>());
+                REQUIRE(26 == vars["load_at"].get<std::string>().size());
+            }
+            THEN("the environment points dbt at this warehouse and its own target dir") {
+                REQUIRE_THAT(environment, Catch::Contains("PODCAST_WAREHOUSE=" + warehouse + "\n"));
+                REQUIRE_THAT(environment,
+                             Catch::Contains(
+                                 "PODCAST_DATA_DIR=" + (pipeline.dir / "loading").string() + "\n"));
+                REQUIRE_THAT(environment,
+                             Catch::Contains("DBT_TARGET_PATH=" + warehouse + ".dbt/target\n"));
+                REQUIRE_THAT(environment,
+                             Catch::Contains("DBT_LOG_PATH=" + warehouse + ".dbt/logs\n"));
+            }
+            THEN("the reference files are copied inside the project, named by a relative path") {
+                const auto start = environment.find("PODCAST_REFERENCE_DIR=.reference/");
+                REQUIRE(start != std::string::npos);
+                const auto value =
+                    environment.substr(start + 22, environment.find('\n', start) - start - 22);
+                REQUIRE(std::filesystem::is_regular_file(pipeline.dir / "project" / value /
+                                                         "users.csv"));
+            }
+            THEN("dbt runs in the project directory") {
+                REQUIRE(std::filesystem::canonical(pipeline.dir / "project").string() + "\n" ==
+                        read_file(warehouse + ".cwd"));
+            }
+            THEN("progress shows the finished seed") {
+                REQUIRE_THAT(out, Catch::Contains("[1/1] seed       users"));
+            }
+        }
+    }
+}
+
+SCENARIO("each run appends its outcome to the runs log", "[run]") {
+    GIVEN("a pipeline whose dbt succeeds") {
+        FakePipeline pipeline(seed_line, 0);
+        WHEN("it runs twice") {
+            REQUIRE(pipeline.run());
+            REQUIRE(pipeline.run());
+            THEN("the runs log has two success lines") {
+                const std::string log =
+                    read_file(podcast::runs_log_for(pipeline.options.warehouse));
+                REQUIRE(2 == podcast::testing::line_count(log));
+                std::istringstream lines(log);
+                std::string line;
+                std::getline(lines, line);
+                REQUIRE(std::string("success") ==
+                        nlohmann::json::parse(line)["outcome"].get<std::string>());
+            }
+        }
+    }
+}
+
+SCENARIO("a load-contract violation is the run's error, verbatim", "[run]") {
+    GIVEN("a dbt that reports a load-contract violation and fails") {
+        FakePipeline pipeline(contract_lines, 1);
+        WHEN("the pipeline runs") {
+            std::string err;
+            const auto result = pipeline.run(nullptr, &err);
+            THEN("the error is the violation line") {
+                REQUIRE_FALSE(result.has_value());
+                REQUIRE(std::string("load contract violated: file 2024-08-01/events.json, line 3: "
+                                    "missing key episode_id") == result.error().message);
+            }
+            THEN("the failing node is printed on one line") {
+                REQUIRE_THAT(err,
+                             Catch::StartsWith(
+                                 "failed: model raw_events: Runtime Error in model raw_events"));
+                REQUIRE(1 == podcast::testing::line_count(err));
+            }
+            THEN("the runs log records the failure") {
+                const auto record = nlohmann::json::parse(
+                    read_file(podcast::runs_log_for(pipeline.options.warehouse)));
+                REQUIRE(std::string("failed") == record["outcome"].get<std::string>());
+            }
+        }
+    }
+}
+
+SCENARIO("a run on a warehouse another run holds is refused as busy", "[run][lock]") {
+    GIVEN("the warehouse lock held by another run") {
+        FakePipeline pipeline(seed_line, 0);
+        std::filesystem::create_directories(pipeline.options.warehouse.parent_path());
+        std::ostringstream progress;
+        auto held = podcast::WarehouseLock::acquire_exclusive(
+            pipeline.options.warehouse, podcast::WaitMode::fail_if_busy, progress);
+        REQUIRE(held.has_value());
+        WHEN("the pipeline runs without --wait") {
+            const auto result = pipeline.run();
+            THEN("it is busy, naming the holder, and dbt never started") {
+                REQUIRE_FALSE(result.has_value());
+                REQUIRE(podcast::ExitCode::busy == result.error().code);
+                REQUIRE("warehouse " + pipeline.options.warehouse.string() +
+                            " is busy: a pipeline run (pid " + std::to_string(::getpid()) +
+                            ") holds it" ==
+                        result.error().message);
+                REQUIRE_FALSE(
+                    std::filesystem::exists(pipeline.options.warehouse.string() + ".args"));
+            }
+        }
+    }
+}

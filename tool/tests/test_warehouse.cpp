@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "fake_warehouse.hpp"
+#include "podcast/warehouse.hpp"
+#include "support.hpp"
+
+using podcast::LockMode;
+using podcast::WarehouseReader;
+using podcast::testing::TempDir;
+
+SCENARIO("a missing warehouse tells to run the pipeline first", "[warehouse]") {
+    TempDir dir;
+    WHEN("a warehouse file that does not exist is opened") {
+        auto reader = WarehouseReader::open(dir / "warehouse.duckdb", LockMode::take_shared);
+        THEN("it is not found, with the advice") {
+            REQUIRE_FALSE(reader.has_value());
+            REQUIRE(podcast::ExitCode::not_found == reader.error().code);
+            REQUIRE("warehouse " + (dir / "warehouse.duckdb").string() +
+                        " not found: run 'podcast run' first" ==
+                    reader.error().message);
+        }
+    }
+}
+
+SCENARIO("a warehouse held by a run is busy for readers", "[warehouse][lock]") {
+    GIVEN("a warehouse whose lock a run holds") {
+        TempDir dir;
+        const auto warehouse = dir / "warehouse.duckdb";
+        podcast::testing::create_fake_warehouse(warehouse);
+        std::ostringstream progress;
+        auto run_lock = podcast::WarehouseLock::acquire_exclusive(
+            warehouse, podcast::WaitMode::fail_if_busy, progress);
+        REQUIRE(run_lock.has_value());
+        WHEN("a reader opens it") {
+            auto reader = WarehouseReader::open(warehouse, LockMode::take_shared);
+            THEN("it is busy and names the run's pid") {
+                REQUIRE_FALSE(reader.has_value());
+                REQUIRE(podcast::ExitCode::busy == reader.error().code);
+                REQUIRE_THAT(reader.error().message,
+                             Catch::Contains("(pid " + std::to_string(::getpid()) + ")"));
+            }
+        }
+    }
+}
+
+SCENARIO("a warehouse DuckDB itself has locked is busy for readers", "[warehouse][lock]") {
+    GIVEN("a warehouse this process holds open for writing") {
+        TempDir dir;
+        const auto warehouse = dir / "warehouse.duckdb";
+        podcast::testing::create_fake_warehouse(warehouse);
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {  // the writer: holds the file open until the parent is done
+            ::close(fds[1]);
+            auto database = podcast::Database::open(warehouse, podcast::AccessMode::read_write);
+            char done = 0;
+            (void)!::read(fds[0], &done, 1);
+            ::_exit(database ? 0 : 1);
+        }
+        ::close(fds[0]);
+        WHEN("a reader opens it while the writer holds it") {
+            podcast::Result<WarehouseReader> reader = podcast::fail("not tried");
+            for (int attempt = 0; attempt < 100; ++attempt) {  // until the writer has it open
+                reader = WarehouseReader::open(warehouse, LockMode::take_shared);
+                if (!reader && reader.error().code == podcast::ExitCode::busy) {
+                    break;
+                }
+                reader = podcast::fail("not busy yet");
+                ::usleep(50'000);
+            }
+            (void)!::write(fds[1], "x", 1);
+            ::close(fds[1]);
+            int status = 0;
+            ::waitpid(child, &status, 0);
+            THEN("it is busy, naming the writer's pid") {
+                REQUIRE_FALSE(reader.has_value());
+                REQUIRE(podcast::ExitCode::busy == reader.error().code);
+                REQUIRE_THAT(reader.error().message,
+                             Catch::Contains("(pid " + std::to_string(child) + ")"));
+            }
+        }
+    }
+}
+
+SCENARIO("rows per layer counts each table, NULL for one not built yet", "[warehouse]") {
+    GIVEN("a warehouse without the fact table") {
+        TempDir dir;
+        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        auto reader = WarehouseReader::open(dir / "warehouse.duckdb", LockMode::take_shared);
+        REQUIRE(reader.has_value());
+        WHEN("rows per layer are read") {
+            const podcast::Table layers = podcast::rows_per_layer(*reader);
+            THEN("each layer table has its count, the missing one NULL") {
+                const std::vector<std::vector<podcast::Cell>> expected = {
+                    {std::string("bronze"), std::string("bronze.raw_events"), std::string("3")},
+                    {std::string("bronze"), std::string("bronze.raw_events_validated"),
+                     std::string("3")},
+                    {std::string("silver"), std::string("silver.cleansed_events"),
+                     std::string("1")},
+                    {std::string("gold"), std::string("gold.fact_user_interactions"),
+                     std::nullopt}};
+                REQUIRE(expected == layers.rows);
+            }
+        }
+    }
+}
