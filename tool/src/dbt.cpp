@@ -181,7 +181,7 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
                                         double wall_seconds) {
     static const std::vector<std::string> step_order = {
-        "seed", "load", "validate", "cleanse", "other models", "analytics", "tests"};
+        "hooks", "seed", "load", "validate", "cleanse", "other models", "analytics", "tests"};
     std::map<std::string, double> seconds_by_step;
     RunResultsSummary summary;
     const auto& results = member(run_results, "results");
@@ -207,6 +207,8 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
             } else {
                 ++summary.tests_skipped;
             }
+        } else if (type == "operation") {
+            step = "hooks";
         } else if (type == "model" && model == "raw_events") {
             step = "load";
         } else if (type == "model" && model == "raw_events_validated") {

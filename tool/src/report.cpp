@@ -63,8 +63,9 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
     }
 
     if (options.format == OutputFormat::json) {
-        nlohmann::json document = nlohmann::json::object();
-        document["as_of"] = options.as_of ? nlohmann::json(*options.as_of) : nlohmann::json();
+        nlohmann::ordered_json document = nlohmann::ordered_json::object();
+        document["as_of"] =
+            options.as_of ? nlohmann::ordered_json(*options.as_of) : nlohmann::ordered_json();
         for (const auto& [section, table] : answers) {
             document[section.key] = to_json(table);
         }

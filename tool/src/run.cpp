@@ -20,24 +20,28 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-// Ctrl-C reaches dbt too (same process group); while it runs, this process ignores SIGINT so it
-// can still report how the run ended and record it.
-class IgnoreInterrupts {
+// While dbt runs, this process ignores SIGINT (Ctrl-C reaches dbt too, which stops cleanly) and
+// SIGPIPE (a closed stdout must not kill it), so it always reports how the run ended and records
+// it. dbt itself starts with default signal handling (run_process resets it).
+class ShieldFromSignals {
 public:
-    IgnoreInterrupts() { ::sigaction(SIGINT, &ignore_, &previous_); }
-    IgnoreInterrupts(const IgnoreInterrupts&) = delete;
-    IgnoreInterrupts& operator=(const IgnoreInterrupts&) = delete;
-    ~IgnoreInterrupts() { ::sigaction(SIGINT, &previous_, nullptr); }
+    ShieldFromSignals() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigemptyset(&ignore.sa_mask);
+        ::sigaction(SIGINT, &ignore, &previous_interrupt_);
+        ::sigaction(SIGPIPE, &ignore, &previous_pipe_);
+    }
+    ShieldFromSignals(const ShieldFromSignals&) = delete;
+    ShieldFromSignals& operator=(const ShieldFromSignals&) = delete;
+    ~ShieldFromSignals() {
+        ::sigaction(SIGINT, &previous_interrupt_, nullptr);
+        ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
+    }
 
 private:
-    struct sigaction ignore_ = make_ignore();
-    struct sigaction previous_ {};
-    static struct sigaction make_ignore() {
-        struct sigaction action {};
-        action.sa_handler = SIG_IGN;
-        ::sigemptyset(&action.sa_mask);
-        return action;
-    }
+    struct sigaction previous_interrupt_ {};
+    struct sigaction previous_pipe_ {};
 };
 
 fs::path absolute_path(const fs::path& path) { return fs::absolute(path).lexically_normal(); }
@@ -224,7 +228,8 @@ Error failure_of(const DbtLog& log, int exit_status, std::ostream& err) {
     return Error{"dbt build exited with status " + std::to_string(exit_status), ExitCode::failure};
 }
 
-void append_run_record(const fs::path& warehouse, const nlohmann::json& record, std::ostream& err) {
+void append_run_record(const fs::path& warehouse, const nlohmann::ordered_json& record,
+                       std::ostream& err) {
     std::ofstream runs(runs_log_for(warehouse), std::ios::app);
     runs << record.dump() << '\n';
     if (!runs.flush()) {
@@ -309,14 +314,12 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         << options.warehouse.string() << ", load_at " << load_at << std::endl;
     DbtLog log;
     const auto dbt_start = std::chrono::steady_clock::now();
-    Result<int> exit_status = [&] {
-        IgnoreInterrupts ignore_interrupts;
-        return run_process(spec, [&](std::string_view line) {
-            if (auto node = log.consume(line)) {
-                out << format_progress(*node) << std::endl;
-            }
-        });
-    }();
+    const ShieldFromSignals shield;  // until the run is recorded
+    const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
+        if (auto node = log.consume(line)) {
+            out << format_progress(*node) << std::endl;
+        }
+    });
     const double wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - dbt_start).count();
     if (!exit_status) {
@@ -325,7 +328,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     const bool succeeded = *exit_status == 0;
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
-    nlohmann::json counts = nlohmann::json::object();
+    nlohmann::ordered_json counts = nlohmann::ordered_json::object();
     std::ifstream run_results_file(run_results_path);
     const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
     if (!run_results.is_discarded()) {
@@ -358,9 +361,10 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         counts["files_loaded"] = summary->files.rows.size();
         counts["rows_loaded"] = sum_column(summary->files, 1);
         counts["invalid_rows"] = summary->invalid_rows ? std::stoll(*summary->invalid_rows) : 0;
-        nlohmann::json layers = nlohmann::json::object();
+        nlohmann::ordered_json layers = nlohmann::ordered_json::object();
         for (const auto& row : summary->layers.rows) {
-            layers[*row[1]] = row[2] ? nlohmann::json(std::stoll(*row[2])) : nlohmann::json();
+            layers[*row[1]] =
+                row[2] ? nlohmann::ordered_json(std::stoll(*row[2])) : nlohmann::ordered_json();
         }
         counts["layers"] = std::move(layers);
     } else {
@@ -371,7 +375,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (!succeeded) {
         failure = failure_of(log, *exit_status, err);
     }
-    nlohmann::json record = {
+    nlohmann::ordered_json record = {
         {"start", iso_time(start)},
         {"end", iso_time(Clock::now())},
         {"outcome", succeeded ? "success" : "failed"},

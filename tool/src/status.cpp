@@ -10,12 +10,12 @@ namespace podcast {
 namespace {
 
 // The last JSON line of <warehouse>.runs.jsonl, or null.
-nlohmann::json last_run(const std::filesystem::path& warehouse) {
+nlohmann::ordered_json last_run(const std::filesystem::path& warehouse) {
     std::ifstream in(runs_log_for(warehouse));
     std::string line;
-    nlohmann::json last;
+    nlohmann::ordered_json last;
     while (std::getline(in, line)) {
-        auto parsed = nlohmann::json::parse(line, nullptr, false);
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
         if (!parsed.is_discarded() && parsed.is_object()) {
             last = std::move(parsed);
         }
@@ -23,7 +23,7 @@ nlohmann::json last_run(const std::filesystem::path& warehouse) {
     return last;
 }
 
-std::string text_of(const nlohmann::json& value) {
+std::string text_of(const nlohmann::ordered_json& value) {
     if (value.is_string()) {
         return value.get<std::string>();
     }
@@ -42,12 +42,12 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         "load_at "
         "from bronze.raw_events group by filename order by filename");
     const Table layers = rows_per_layer(*reader);
-    const nlohmann::json run = last_run(options.warehouse);
+    const nlohmann::ordered_json run = last_run(options.warehouse);
 
     if (options.format == StatusFormat::json) {
-        nlohmann::json document = {
+        nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
-            {"files", files ? to_json(*files) : nlohmann::json::array()},
+            {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
             {"layers", to_json(layers)},
             {"last_run", run},
         };
@@ -66,10 +66,10 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     if (run.is_null()) {
         out << "none recorded in " << runs_log_for(options.warehouse).string() << '\n';
     } else {
-        out << text_of(run.value("outcome", nlohmann::json())) << ": started "
-            << text_of(run.value("start", nlohmann::json())) << ", ended "
-            << text_of(run.value("end", nlohmann::json())) << ", load_at "
-            << text_of(run.value("load_at", nlohmann::json())) << '\n';
+        out << text_of(run.value("outcome", nlohmann::ordered_json())) << ": started "
+            << text_of(run.value("start", nlohmann::ordered_json())) << ", ended "
+            << text_of(run.value("end", nlohmann::ordered_json())) << ", load_at "
+            << text_of(run.value("load_at", nlohmann::ordered_json())) << '\n';
         if (run.contains("error")) {
             out << "error: " << text_of(run["error"]) << '\n';
         }

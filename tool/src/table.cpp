@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view null_text = "NULL";
 
-nlohmann::json cell_to_json(const Cell& cell, ColumnKind kind) {
+nlohmann::ordered_json cell_to_json(const Cell& cell, ColumnKind kind) {
     if (!cell) {
         return nullptr;
     }
@@ -86,10 +86,10 @@ Result<OutputFormat> parse_output_format(std::string_view name) {
                 ExitCode::usage);
 }
 
-nlohmann::json to_json(const Table& table) {
-    auto rows = nlohmann::json::array();
+nlohmann::ordered_json to_json(const Table& table) {
+    auto rows = nlohmann::ordered_json::array();
     for (const auto& row : table.rows) {
-        auto object = nlohmann::json::object();
+        auto object = nlohmann::ordered_json::object();
         for (std::size_t i = 0; i < table.columns.size() && i < row.size(); ++i) {
             object[table.columns[i].name] = cell_to_json(row[i], table.columns[i].kind);
         }

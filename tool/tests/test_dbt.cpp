@@ -94,8 +94,10 @@ SCENARIO("output that is not a JSON log line is kept aside", "[run][dbt]") {
 }
 
 SCENARIO("run results are summed per pipeline step and tests are counted", "[run][dbt]") {
-    GIVEN("a run_results.json with a seed, each step's model, a gold model and three tests") {
+    GIVEN(
+        "a run_results.json with a hook, a seed, each step's model, a gold model and three tests") {
         const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 10.0, "results": [
+            {"unique_id": "operation.podcast.podcast-on-run-start-0", "status": "success", "execution_time": 0.125},
             {"unique_id": "seed.podcast.users", "status": "success", "execution_time": 0.5},
             {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0},
             {"unique_id": "model.podcast.raw_events_validated", "status": "success", "execution_time": 1.5},
@@ -118,8 +120,8 @@ SCENARIO("run results are summed per pipeline step and tests are counted", "[run
                     steps.emplace_back(step.step, step.seconds);
                 }
                 const std::vector<std::pair<std::string, double>> expected = {
-                    {"seed", 0.5},       {"load", 2.0},  {"validate", 1.5},    {"cleanse", 1.0},
-                    {"analytics", 0.75}, {"tests", 1.0}, {"dbt start-up", 4.0}};
+                    {"hooks", 0.125}, {"seed", 0.5},       {"load", 2.0},  {"validate", 1.5},
+                    {"cleanse", 1.0}, {"analytics", 0.75}, {"tests", 1.0}, {"dbt start-up", 4.0}};
                 REQUIRE(expected == steps);
             }
         }

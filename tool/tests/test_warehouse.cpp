@@ -49,42 +49,41 @@ SCENARIO("a warehouse held by a run is busy for readers", "[warehouse][lock]") {
 }
 
 SCENARIO("a warehouse DuckDB itself has locked is busy for readers", "[warehouse][lock]") {
-    GIVEN("a warehouse this process holds open for writing") {
+    GIVEN("another process holding the warehouse open for writing") {
         TempDir dir;
         const auto warehouse = dir / "warehouse.duckdb";
         podcast::testing::create_fake_warehouse(warehouse);
-        int fds[2];
-        REQUIRE(::pipe(fds) == 0);
-        const pid_t child = ::fork();
-        REQUIRE(child >= 0);
-        if (child == 0) {  // the writer: holds the file open until the parent is done
-            ::close(fds[1]);
+        int ready[2];
+        int done[2];
+        REQUIRE(::pipe(ready) == 0);
+        REQUIRE(::pipe(done) == 0);
+        const pid_t writer = ::fork();
+        REQUIRE(writer >= 0);
+        if (writer == 0) {  // holds the file open until the parent is done
             auto database = podcast::Database::open(warehouse, podcast::AccessMode::read_write);
-            char done = 0;
-            (void)!::read(fds[0], &done, 1);
-            ::_exit(database ? 0 : 1);
+            const char state = database ? 'y' : 'n';
+            (void)!::write(ready[1], &state, 1);
+            char ignored = 0;
+            (void)!::read(done[0], &ignored, 1);
+            ::_exit(0);
         }
-        ::close(fds[0]);
-        WHEN("a reader opens it while the writer holds it") {
-            podcast::Result<WarehouseReader> reader = podcast::fail("not tried");
-            for (int attempt = 0; attempt < 100; ++attempt) {  // until the writer has it open
-                reader = WarehouseReader::open(warehouse, LockMode::take_shared);
-                if (!reader && reader.error().code == podcast::ExitCode::busy) {
-                    break;
-                }
-                reader = podcast::fail("not busy yet");
-                ::usleep(50'000);
-            }
-            (void)!::write(fds[1], "x", 1);
-            ::close(fds[1]);
+        char state = 'n';
+        (void)!::read(ready[0], &state, 1);
+        REQUIRE('y' == state);
+        WHEN("a reader opens it") {
+            auto reader = WarehouseReader::open(warehouse, LockMode::take_shared);
+            (void)!::write(done[1], "x", 1);
             int status = 0;
-            ::waitpid(child, &status, 0);
+            ::waitpid(writer, &status, 0);
             THEN("it is busy, naming the writer's pid") {
                 REQUIRE_FALSE(reader.has_value());
                 REQUIRE(podcast::ExitCode::busy == reader.error().code);
                 REQUIRE_THAT(reader.error().message,
-                             Catch::Contains("(pid " + std::to_string(child) + ")"));
+                             Catch::Contains("(pid " + std::to_string(writer) + ")"));
             }
+        }
+        for (int fd : {ready[0], ready[1], done[0], done[1]}) {
+            ::close(fd);
         }
     }
 }

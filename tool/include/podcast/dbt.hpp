@@ -86,8 +86,9 @@ struct RunResultsSummary {
 
 // Classifies each result of run_results.json: seeds; the models raw_events (load),
 // raw_events_validated (validate), cleansed_events (cleanse); models in schema gold (analytics);
-// other models; tests and unit tests. dbt start-up is the wall time of the whole dbt process
-// minus run_results' elapsed_time (parsing, connecting and everything outside node execution).
+// other models; tests and unit tests; on-run-start/end hooks. dbt start-up is the wall time of the
+// whole dbt process minus run_results' elapsed_time (parsing, connecting and everything outside
+// node execution).
 RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
                                         double wall_seconds);

@@ -33,7 +33,7 @@ enum class OutputFormat { table, json, csv };
 Result<OutputFormat> parse_output_format(std::string_view name);
 
 // The rows as an array of objects; numbers and booleans typed by the column's kind.
-nlohmann::json to_json(const Table& table);
+nlohmann::ordered_json to_json(const Table& table);
 
 // An aligned text table: header, a rule, one line per row; numbers right-aligned, NULL as NULL.
 void print_text_table(const Table& table, std::ostream& out);
