@@ -305,3 +305,34 @@ where seeded.row_count <> in_file.row_count
     where false
     {%- endif %}
 {%- endmacro %}
+
+{#- dbt-snowflake's incremental models merge from a temporary view; the
+    emulator cannot create a temporary relation in a named schema, so with
+    var snowflake_emulator the view is an ordinary one (dbt drops it after the
+    merge). Everywhere else dbt-snowflake's own macro runs unchanged. -#}
+{% macro snowflake__create_view_as_with_temp_flag(relation, sql, is_temporary=False) -%}
+    {{ return(dbt.snowflake__create_view_as_with_temp_flag(
+        relation, sql, is_temporary and not snowflake_emulator()
+    )) }}
+{%- endmacro %}
+
+{#- Two emulator gaps in dbt-snowflake's merge (incremental models with a
+    unique_key): the emulator cannot run a MERGE inside an explicit
+    transaction, which dbt-snowflake opens around it, nor resolve the
+    unqualified source columns of "when not matched then insert ... values
+    (...)", which Snowflake reads as the source's. With var snowflake_emulator
+    the merge runs on its own with those columns qualified; everywhere else
+    dbt-snowflake's own merge runs unchanged. -#}
+{% macro snowflake__get_merge_sql(target, source_sql, unique_key, dest_columns, incremental_predicates) -%}
+    {%- if not snowflake_emulator() or unique_key is none -%}
+        {{ return(dbt.snowflake__get_merge_sql(target, source_sql, unique_key, dest_columns, incremental_predicates)) }}
+    {%- endif -%}
+    {%- set merge = dbt.default__get_merge_sql(target, source_sql, unique_key, dest_columns, incremental_predicates) -%}
+    {%- set names = dest_columns | map(attribute='name') | list -%}
+    {%- set source_columns = [] -%}
+    {%- for name in names -%}
+        {%- do source_columns.append('DBT_INTERNAL_SOURCE.' ~ adapter.quote(name)) -%}
+    {%- endfor -%}
+    {%- set parts = merge.rsplit('(' ~ get_quoted_csv(names) ~ ')', 1) -%}
+    {{ return(parts | join('(' ~ source_columns | join(', ') ~ ')')) }}
+{%- endmacro %}
