@@ -7,6 +7,7 @@
 #include <fstream>
 #include <optional>
 #include <system_error>
+#include <utility>
 
 #include "podcast/checksum.hpp"
 #include "podcast/dbt.hpp"
@@ -83,25 +84,49 @@ Result<void> check_inputs(const RunOptions& options) {
 
 // dbt writes each seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute
 // seed path is the CSV itself, so the warehouse project accepts only a reference directory inside
-// it. The user's files are copied to <project>/.reference/<key>/, one key per warehouse so that
-// runs on different warehouses never share it; returns that directory relative to the project.
-Result<std::string> stage_reference_files(const RunOptions& options) {
-    const std::string relative = ".reference/" + md5_hex(options.warehouse.string()).substr(0, 16);
-    const fs::path directory = options.dbt_project / relative;
-    std::error_code error;
-    fs::create_directories(directory, error);
-    for (const char* name : {"users.csv", "episodes.csv"}) {
-        if (!error) {
-            fs::copy_file(options.reference_dir / name, directory / name,
-                          fs::copy_options::overwrite_existing, error);
+// it. The user's files are copied to <project>/.reference/<key>/ for the duration of the run, one
+// key per warehouse so that runs on different warehouses never share it.
+class StagedReferenceFiles {
+public:
+    static Result<StagedReferenceFiles> stage(const RunOptions& options) {
+        StagedReferenceFiles staged(
+            ".reference/" + md5_hex(options.warehouse.string()).substr(0, 16), options.dbt_project);
+        std::error_code error;
+        fs::create_directories(staged.directory_, error);
+        for (const char* name : {"users.csv", "episodes.csv"}) {
+            if (!error) {
+                fs::copy_file(options.reference_dir / name, staged.directory_ / name,
+                              fs::copy_options::overwrite_existing, error);
+            }
+        }
+        if (error) {
+            return fail("could not copy the reference files into " + staged.directory_.string() +
+                        ": " + error.message());
+        }
+        return staged;
+    }
+
+    StagedReferenceFiles(const StagedReferenceFiles&) = delete;
+    StagedReferenceFiles& operator=(const StagedReferenceFiles&) = delete;
+    StagedReferenceFiles(StagedReferenceFiles&& other) noexcept
+        : relative_(std::move(other.relative_)), directory_(std::exchange(other.directory_, {})) {}
+    StagedReferenceFiles& operator=(StagedReferenceFiles&&) = delete;
+    ~StagedReferenceFiles() {
+        if (!directory_.empty()) {
+            std::error_code ignored;
+            fs::remove_all(directory_, ignored);
         }
     }
-    if (error) {
-        return fail("could not copy the reference files into " + directory.string() + ": " +
-                    error.message());
-    }
-    return relative;
-}
+
+    // The directory relative to the dbt project, for PODCAST_REFERENCE_DIR.
+    [[nodiscard]] const std::string& relative() const noexcept { return relative_; }
+
+private:
+    StagedReferenceFiles(std::string relative, const fs::path& project)
+        : relative_(std::move(relative)), directory_(project / relative_) {}
+    std::string relative_;
+    fs::path directory_;
+};
 
 // What the warehouse says about this run, read after dbt has exited.
 struct WarehouseSummary {
@@ -272,9 +297,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(lock.error());
     }
 
-    auto reference_dir = stage_reference_files(options);
-    if (!reference_dir) {
-        return std::unexpected(reference_dir.error());
+    auto reference_files = StagedReferenceFiles::stage(options);
+    if (!reference_files) {
+        return std::unexpected(reference_files.error());
     }
 
     const fs::path state = dbt_state_dir_for(options.warehouse);
@@ -302,7 +327,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},
         {"PODCAST_DATA_DIR", options.data_dir.string()},
-        {"PODCAST_REFERENCE_DIR", *reference_dir},
+        {"PODCAST_REFERENCE_DIR", reference_files->relative()},
         {"DBT_TARGET_PATH", target_path.string()},
         {"DBT_LOG_PATH", (state / "logs").string()},
     };
