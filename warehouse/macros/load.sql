@@ -12,9 +12,10 @@
     {{ return(dir.rstrip('/') if dir != '/' else dir) }}
 {%- endmacro %}
 
-{#- This run's load_at: the var `podcast run` passes, else dbt's start time (UTC). -#}
+{#- This run's load_at (UTC): the var load_at, else PODCAST_LOAD_AT (set by `podcast run`;
+    an environment variable keeps dbt's partial parsing valid), else dbt's start time. -#}
 {% macro load_at() -%}
-    {{ return(var('load_at') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+    {{ return(var('load_at') or env_var('PODCAST_LOAD_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
 {%- endmacro %}
 
 {% macro sql_quote(text) -%}
