@@ -1,6 +1,7 @@
 """Runs SQL on the Snowflake target (real or emulated) and prints JSON.
 
-Reads a JSON object {"name": "sql", ...} on stdin and prints
+Reads a JSON object {"name": "sql", ...} from the file named by the first
+argument (or stdin) and prints
 {"name": [[value, ...], ...], ...}: every value as text, NULL as null.
 Connection settings come from the SNOWFLAKE_* environment variables only.
 """
@@ -32,7 +33,11 @@ def connection_settings() -> dict:
 
 
 def main() -> int:
-    queries = json.load(sys.stdin)
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as source:
+            queries = json.load(source)
+    else:
+        queries = json.load(sys.stdin)
     answers = {}
     with snowflake.connector.connect(**connection_settings()) as connection:
         cursor = connection.cursor()

@@ -1,0 +1,481 @@
+// The Snowflake target (`podcast run --target prod`), proven without an account: the fakesnow
+// emulator serves the Snowflake protocol on a free loopback port, dbt-snowflake runs the whole
+// pipeline against it, and the warehouse must hold the generator's expected.json figures and
+// the very interaction_ids of a DuckDB run of the same files (docs/snowflake.md).
+//
+// Self-contained on purpose: the C++ standard library, nlohmann_json, Catch2 and POSIX only.
+// The emulator runs from .venv-fakesnow (make venv-fakesnow), the Snowflake figures are read
+// with warehouse/snowflake/query.py, the DuckDB ones with `podcast query`.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Environment = std::map<std::string, std::string>;
+
+// tool/tests/integration/<this file> -> the repository; PODCAST_HOME overrides it.
+fs::path project_root() {
+    if (const char* home = std::getenv("PODCAST_HOME"); home != nullptr && *home != '\0') {
+        return home;
+    }
+    return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+}
+
+constexpr const char* pinned_now = "2030-01-01 00:00:00";
+
+// Settings of the emulated account: the emulator accepts any, and none is a secret.
+Environment snowflake_environment(int port) {
+    return {{"SNOWFLAKE_ACCOUNT", "fakesnow"},      {"SNOWFLAKE_USER", "fake"},
+            {"SNOWFLAKE_PASSWORD", "snow"},         {"SNOWFLAKE_ROLE", "podcast_pipeline"},
+            {"SNOWFLAKE_WAREHOUSE", "podcast_wh"},  {"SNOWFLAKE_DATABASE", "PODCAST"},
+            {"SNOWFLAKE_HOST", "127.0.0.1"},        {"SNOWFLAKE_PORT", std::to_string(port)},
+            {"SNOWFLAKE_PROTOCOL", "http"}};
+}
+
+// This process's environment with `overrides` set, as execve wants it.
+std::vector<std::string> environment_with(const Environment& overrides) {
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string text = *entry;
+        if (!overrides.contains(text.substr(0, text.find('=')))) {
+            entries.push_back(text);
+        }
+    }
+    for (const auto& [name, value] : overrides) {
+        entries.push_back(name + "=" + value);
+    }
+    return entries;
+}
+
+std::vector<char*> pointers_to(std::vector<std::string>& texts) {
+    std::vector<char*> pointers;
+    for (auto& text : texts) {
+        pointers.push_back(text.data());
+    }
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// Where a child's stderr goes: into the captured output, or appended to a log file.
+enum class Stderr { captured, to_log };
+
+struct ChildSpec {
+    std::vector<std::string> arguments;  // the program first, no shell
+    Environment environment;
+    Stderr stderr_to = Stderr::captured;
+    fs::path log;    // for Stderr::to_log
+    fs::path input;  // stdin, when not empty
+};
+
+// Forks and execs; the child's stdout is the returned pipe's read end.
+std::pair<pid_t, int> spawn(const ChildSpec& spec) {
+    int out[2];
+    if (::pipe(out) != 0) {
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    std::vector<std::string> arguments = spec.arguments;
+    std::vector<std::string> environment = environment_with(spec.environment);
+    std::vector<char*> argv = pointers_to(arguments);
+    std::vector<char*> envp = pointers_to(environment);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        ::dup2(out[1], STDOUT_FILENO);
+        if (spec.stderr_to == Stderr::captured) {
+            ::dup2(out[1], STDERR_FILENO);
+        } else {
+            const int log = ::open(spec.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            ::dup2(log, STDERR_FILENO);
+        }
+        if (!spec.input.empty()) {
+            const int input = ::open(spec.input.c_str(), O_RDONLY);
+            ::dup2(input, STDIN_FILENO);
+        }
+        ::close(out[0]);
+        ::close(out[1]);
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    return {pid, out[0]};
+}
+
+struct Outcome {
+    int exit_code = -1;
+    std::string output;
+};
+
+Outcome run(const ChildSpec& spec) {
+    const auto [pid, out] = spawn(spec);
+    Outcome outcome;
+    char buffer[65536];
+    ssize_t n = 0;
+    while ((n = ::read(out, buffer, sizeof buffer)) != 0) {
+        if (n > 0) {
+            outcome.output.append(buffer, static_cast<std::size_t>(n));
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    ::close(out);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return outcome;
+}
+
+Outcome run_or_throw(const ChildSpec& spec, const std::string& what) {
+    Outcome outcome = run(spec);
+    if (outcome.exit_code != 0) {
+        throw std::runtime_error(what + " exited with " + std::to_string(outcome.exit_code) +
+                                 ":\n" + outcome.output);
+    }
+    return outcome;
+}
+
+// The emulator, serving while this object lives: started with .venv-fakesnow's Python, it
+// prints "port N" once it accepts connections; SIGTERM stops it.
+class Emulator {
+public:
+    explicit Emulator(const fs::path& log) {
+        const fs::path python = project_root() / ".venv-fakesnow/bin/python";
+        if (!fs::exists(python)) {
+            throw std::runtime_error(python.string() +
+                                     " not found: create it with 'make venv-fakesnow'");
+        }
+        ChildSpec spec{{python.string(), (project_root() / "warehouse/snowflake/emulator.py").string()},
+                       {{"SNOWFLAKE_DATABASE", "PODCAST"}}, Stderr::to_log, log, {}};
+        std::tie(pid_, out_) = spawn(spec);
+        std::string text;
+        pollfd ready{out_, POLLIN, 0};
+        while (text.find('\n') == std::string::npos && ::poll(&ready, 1, 120000) == 1) {
+            char buffer[256];
+            const ssize_t n = ::read(out_, buffer, sizeof buffer);
+            if (n <= 0) {
+                break;
+            }
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        if (text.rfind("port ", 0) != 0) {
+            stop();
+            throw std::runtime_error("the emulator did not start (see " + log.string() + ")");
+        }
+        port_ = std::stoi(text.substr(5));
+    }
+    Emulator(const Emulator&) = delete;
+    Emulator& operator=(const Emulator&) = delete;
+    ~Emulator() { stop(); }
+
+    [[nodiscard]] int port() const { return port_; }
+
+private:
+    void stop() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
+            ::close(out_);
+            pid_ = -1;
+        }
+    }
+
+    pid_t pid_ = -1;
+    int out_ = -1;
+    int port_ = 0;
+};
+
+// expected.json's shape, from rows of text values (NULL as null).
+using Rows = std::vector<std::vector<std::optional<std::string>>>;
+
+const std::map<std::string, std::string> common_queries = {
+    {"files", "select filename, count(*) from bronze.raw_events group by filename order by filename"},
+    {"raw_rows", "select count(*) from bronze.raw_events"},
+    {"cleansed_rows", "select count(*) from silver.cleansed_events"},
+    {"fact_rows", "select count(*) from gold.fact_user_interactions"},
+    {"q1", "select rank, episode_id, podcast_id, title, completions "
+           "from gold.q1_top_completed_episodes order by rank"},
+    {"q2", "select country, avg_listen_through_rate, completions "
+           "from gold.q2_listen_through_by_country order by country"},
+    {"q3", "select users from gold.q3_multi_episode_listeners"},
+};
+
+std::map<std::string, std::string> snowflake_queries() {
+    auto queries = common_queries;
+    queries["valid_rows"] =
+        "select count(*) from bronze.raw_events_validated where array_size(validation_errors) = 0";
+    queries["codes"] =
+        "select codes.value::varchar, count(*) from bronze.raw_events_validated, "
+        "lateral flatten(input => validation_errors) as codes group by 1 order by 1";
+    queries["q1_as_of"] =
+        "select to_varchar(max(timestamp)::date, 'YYYY-MM-DD') from gold.fact_user_interactions";
+    queries["ids"] =
+        "select to_varchar(interaction_id), user_id, episode_id, event_type, "
+        "to_varchar(cast(timestamp as timestamp_ntz), 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+        "from gold.fact_user_interactions order by 1";
+    return queries;
+}
+
+std::map<std::string, std::string> duckdb_queries() {
+    auto queries = common_queries;
+    queries["valid_rows"] =
+        "select count(*) from bronze.raw_events_validated where len(validation_errors) = 0";
+    queries["codes"] =
+        "select code, count(*) from (select unnest(validation_errors) as code "
+        "from bronze.raw_events_validated) group by 1 order by 1";
+    queries["q1_as_of"] =
+        "select strftime(max(timestamp), '%Y-%m-%d') from gold.fact_user_interactions";
+    queries["ids"] =
+        "select cast(interaction_id as varchar), user_id, episode_id, cast(event_type as varchar), "
+        "strftime(timestamp, '%Y-%m-%dT%H:%M:%S') from gold.fact_user_interactions order by 1";
+    return queries;
+}
+
+std::optional<std::string> text_of(const nlohmann::ordered_json& value) {
+    if (value.is_null()) return std::nullopt;
+    if (value.is_string()) return value.get<std::string>();
+    return value.dump();
+}
+
+std::int64_t integer(const std::optional<std::string>& text) { return std::stoll(text.value()); }
+
+// The figures of one warehouse in expected.json's shape, plus the fact's keys.
+json figures_of(const std::map<std::string, Rows>& rows) {
+    json figures;
+    figures["files"] = json::object();
+    for (const auto& row : rows.at("files")) figures["files"][*row[0]] = integer(row[1]);
+    for (const char* name : {"raw_rows", "valid_rows", "cleansed_rows", "fact_rows"}) {
+        figures[name] = integer(rows.at(name).at(0).at(0));
+    }
+    figures["invalid_rows"] = figures["raw_rows"].get<std::int64_t>() - figures["valid_rows"].get<std::int64_t>();
+    figures["validation_codes"] = json::object();
+    for (const auto& row : rows.at("codes")) figures["validation_codes"][*row[0]] = integer(row[1]);
+    figures["q1_as_of"] = rows.at("q1_as_of").at(0).at(0).value();
+    figures["q1"] = json::array();
+    for (const auto& row : rows.at("q1")) {
+        figures["q1"].push_back({{"rank", integer(row[0])}, {"episode_id", *row[1]},
+                                 {"podcast_id", *row[2]}, {"title", *row[3]},
+                                 {"completions", integer(row[4])}});
+    }
+    figures["q2"] = json::array();
+    for (const auto& row : rows.at("q2")) {
+        figures["q2"].push_back({{"country", *row[0]},
+                                 {"avg_listen_through_rate", std::stod(row[1].value())},
+                                 {"completions", integer(row[2])}});
+    }
+    figures["q3_users"] = integer(rows.at("q3").at(0).at(0));
+    figures["ids"] = json::array();
+    for (const auto& row : rows.at("ids")) {
+        figures["ids"].push_back(*row[0] + "|" + *row[1] + "|" + *row[2] + "|" + *row[3] + "|" + *row[4]);
+    }
+    return figures;
+}
+
+json nonzero(const json& codes) {
+    json kept = json::object();
+    for (const auto& [code, count] : codes.items()) {
+        if (count.get<std::int64_t>() != 0) kept[code] = count;
+    }
+    return kept;
+}
+
+struct Outcomes {
+    json expected;
+    json duckdb;
+    json snowflake;
+    json snowflake_after_first_day;
+    json snowflake_after_rerun;
+};
+
+class Workspace {
+public:
+    Workspace() {
+        std::string pattern = (fs::temp_directory_path() / "podcast-snowflake-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        root_ = pattern;
+    }
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+    ~Workspace() {
+        std::error_code ignored;
+        fs::remove_all(root_, ignored);
+    }
+    [[nodiscard]] const fs::path& root() const { return root_; }
+
+private:
+    fs::path root_;
+};
+
+Outcome podcast(std::vector<std::string> arguments, const Environment& environment = {}) {
+    arguments.insert(arguments.begin(), PODCAST_BINARY);
+    return run_or_throw({arguments, environment, Stderr::captured, {}, {}},
+                        "podcast " + arguments.at(1));
+}
+
+std::map<std::string, Rows> duckdb_rows(const fs::path& warehouse) {
+    std::map<std::string, Rows> all;
+    for (const auto& [name, sql] : duckdb_queries()) {
+        // Ordered: each object's keys are the query's columns, in order.
+        const auto answer = nlohmann::ordered_json::parse(
+            podcast({"query", "--format", "json", "--warehouse", warehouse.string(), sql}).output);
+        Rows rows;
+        for (const auto& object : answer) {
+            std::vector<std::optional<std::string>> row;
+            for (const auto& [column, value] : object.items()) row.push_back(text_of(value));
+            rows.push_back(std::move(row));
+        }
+        all[name] = std::move(rows);
+    }
+    return all;
+}
+
+std::map<std::string, Rows> snowflake_rows(const fs::path& workspace, int port) {
+    const fs::path queries_file = workspace / "snowflake-queries.json";
+    std::ofstream(queries_file) << json(snowflake_queries()).dump();
+    const Outcome answer = run_or_throw(
+        {{(project_root() / ".venv/bin/python").string(),
+          (project_root() / "warehouse/snowflake/query.py").string(), queries_file.string()},
+         snowflake_environment(port), Stderr::to_log, workspace / "query.log", {}},
+        "warehouse/snowflake/query.py");
+    const json answers = json::parse(answer.output);
+    std::map<std::string, Rows> all;
+    for (const auto& [name, rows] : answers.items()) {
+        Rows table;
+        for (const auto& row : rows) {
+            std::vector<std::optional<std::string>> values;
+            for (const auto& value : row) values.push_back(text_of(value));
+            table.push_back(std::move(values));
+        }
+        all[name] = std::move(table);
+    }
+    return all;
+}
+
+// Builds everything once: a generated dataset run on DuckDB, then on the emulator in two runs
+// (the first day, then the rest), then once more with no new file.
+Outcomes build_outcomes() {
+    Workspace workspace;
+    const fs::path generated = workspace.root() / "generated";
+    const fs::path loading = workspace.root() / "loading";
+    podcast({"generate", "--out", generated.string(), "--days", "3", "--events-per-day", "700",
+             "--users", "80", "--episodes", "30", "--seed", "11", "--defect-rate", "0.12",
+             "--duplicate-rate", "0.05"});
+    podcast({"land", (generated / "events").string(), "--data-dir", loading.string()});
+    Outcomes outcomes;
+    outcomes.expected = json::parse(std::ifstream(generated / "expected.json"));
+
+    std::vector<std::string> event_files;
+    for (const auto& [name, rows] : outcomes.expected["files"].items()) event_files.push_back(name);
+    std::sort(event_files.begin(), event_files.end());
+
+    const std::vector<std::string> common{"--reference-dir", (generated / "reference").string(),
+                                          "--data-dir", loading.string(),
+                                          "--var", std::string("now=") + pinned_now};
+    auto run_arguments = [&](std::vector<std::string> extra) {
+        std::vector<std::string> arguments{"run"};
+        arguments.insert(arguments.end(), common.begin(), common.end());
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        return arguments;
+    };
+
+    const fs::path duckdb_warehouse = workspace.root() / "duckdb/warehouse.duckdb";
+    podcast(run_arguments({"--warehouse", duckdb_warehouse.string()}));
+    outcomes.duckdb = figures_of(duckdb_rows(duckdb_warehouse));
+
+    Emulator emulator(workspace.root() / "emulator.log");
+    const Environment snowflake = snowflake_environment(emulator.port());
+    // `podcast run --target prod` keeps its lock and run log beside this path; no DuckDB file.
+    const fs::path prod_state = workspace.root() / "prod/warehouse.duckdb";
+    auto prod_run = [&](const std::vector<std::string>& files) {
+        return podcast(run_arguments({"--target", "prod", "--warehouse", prod_state.string(),
+                                      "--var", "snowflake_emulator=true",
+                                      "--var", "event_files=" + json(files).dump()}),
+                       snowflake);
+    };
+    prod_run({event_files.front()});
+    outcomes.snowflake_after_first_day = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    prod_run(event_files);
+    outcomes.snowflake = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    prod_run(event_files);
+    outcomes.snowflake_after_rerun = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    return outcomes;
+}
+
+const Outcomes& outcomes() {
+    static const Outcomes built = build_outcomes();
+    return built;
+}
+
+void require_expected_figures(const json& expected, const json& actual) {
+    REQUIRE(expected["files"] == actual["files"]);
+    REQUIRE(expected["raw_rows"] == actual["raw_rows"]);
+    REQUIRE(expected["valid_rows"] == actual["valid_rows"]);
+    REQUIRE(expected["invalid_rows"] == actual["invalid_rows"]);
+    REQUIRE(nonzero(expected["validation_codes"]) == actual["validation_codes"]);
+    REQUIRE(expected["cleansed_rows"] == actual["cleansed_rows"]);
+    REQUIRE(expected["fact_rows"] == actual["fact_rows"]);
+    REQUIRE(expected["q1"]["as_of"] == actual["q1_as_of"]);
+    REQUIRE(expected["q1"]["rows"] == actual["q1"]);
+    REQUIRE(expected["q3"]["users"] == actual["q3_users"]);
+    REQUIRE(expected["q2"].size() == actual["q2"].size());
+    for (std::size_t i = 0; i < expected["q2"].size(); ++i) {
+        INFO("country " << expected["q2"][i]["country"]);
+        REQUIRE(expected["q2"][i]["country"] == actual["q2"][i]["country"]);
+        REQUIRE(expected["q2"][i]["completions"] == actual["q2"][i]["completions"]);
+        REQUIRE(std::abs(expected["q2"][i]["avg_listen_through_rate"].get<double>() -
+                         actual["q2"][i]["avg_listen_through_rate"].get<double>()) < 1e-9);
+    }
+}
+
+}  // namespace
+
+SCENARIO("The pipeline on the Snowflake emulator computes the figures of the DuckDB run",
+         "[snowflake][e2e]") {
+    GIVEN("a generated dataset run on DuckDB, then on the emulator one day and then the rest") {
+        const Outcomes& o = outcomes();
+        WHEN("the Snowflake warehouse is read back") {
+            THEN("the first run loaded the first day's file only, the second the others") {
+                const auto first = o.expected["files"].begin();
+                REQUIRE(json{{first.key(), first.value()}} == o.snowflake_after_first_day["files"]);
+            }
+            THEN("it holds expected.json's figures") {
+                require_expected_figures(o.expected, o.snowflake);
+            }
+            THEN("the DuckDB run holds them too") {
+                require_expected_figures(o.expected, o.duckdb);
+            }
+            THEN("every interaction_id, with its business key, equals the DuckDB one") {
+                REQUIRE(o.duckdb["ids"].size() == o.expected["fact_rows"].get<std::size_t>());
+                REQUIRE(o.duckdb["ids"] == o.snowflake["ids"]);
+            }
+            THEN("a run with no new file changes nothing") {
+                REQUIRE(o.snowflake == o.snowflake_after_rerun);
+            }
+        }
+    }
+}
