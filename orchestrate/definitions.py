@@ -123,7 +123,7 @@ class Podcast(dg.ConfigurableResource):
 
 
 def _failure(step: str, invocation: Invocation, details: Sequence[str], permanent: bool) -> dg.Failure:
-    kind = "not retried: the same input fails again" if permanent else "retried with backoff"
+    kind = "not retried: it would fail the same way" if permanent else "retried with backoff"
     return dg.Failure(
         description=f"{step} failed ({kind}): {invocation.error_line()}",
         metadata={
