@@ -113,6 +113,7 @@
     yet, then list the stage and keep the files not in the model. -#}
 {% macro snowflake__new_event_files() -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- if not flags.INTROSPECT -%}{{ return(var('event_files', none) or []) }}{%- endif -%}
     {%- do create_snowflake_load_objects() -%}
     {%- set loaded = [] -%}
     {%- if is_incremental() -%}
@@ -151,58 +152,53 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- The staged lines of the given files, named by their relative filename, CR
-    removed, with the parsed JSON of each non-blank line. METADATA$FILENAME is
-    the path in the stage, which for an external stage may carry the stage
-    URL's path: a staged file is the requested file whose name it equals or
-    ends with (the longest such name). -#}
+{#- One row per non-blank staged line of the given files: filename (relative),
+    physical_line, and event, the line's JSON when it is an object (else
+    null). CR is removed first. METADATA$FILENAME is the path in the stage,
+    which for an external stage may carry the stage URL's path: a staged file
+    is the requested file whose name it equals or ends with (the longest such
+    name). One select of nested subqueries, so that callers can wrap it. -#}
 {% macro snowflake_parsed_lines(filenames) -%}
-    with requested_files as (
-        select column1 as filename
-        from values
-        {%- for name in filenames %}
-            ({{ sql_quote(name) }}){{ "," if not loop.last }}
-        {%- endfor %}
-    ),
-
-    staged_lines as (
-        {{ snowflake_staged_lines(filenames) }}
-    ),
-
-    named_lines as (
+    select
+        filename,
+        physical_line,
+        case
+            when left(ltrim(cast(line as varchar), {{ whitespace_chars() }}), 1) = '{' then try_parse_json(line)
+        end as event
+    from (
         select
             requested_files.filename,
             staged_lines.physical_line,
             rtrim(cast(staged_lines.line as varchar), chr(13)) as line
-        from staged_lines
-        inner join requested_files
+        from (
+            {{ snowflake_staged_lines(filenames) }}
+        ) as staged_lines
+        inner join (
+            select column1 as filename
+            from values
+            {%- for name in filenames %}
+                ({{ sql_quote(name) }}){{ "," if not loop.last }}
+            {%- endfor %}
+        ) as requested_files
             on staged_lines.staged_name = requested_files.filename
             or endswith(staged_lines.staged_name, '/' || requested_files.filename)
         qualify row_number() over (
             partition by staged_lines.staged_name, staged_lines.physical_line
             order by length(requested_files.filename) desc
         ) = 1
-    ),
-
-    parsed_lines as (
-        select
-            filename,
-            physical_line,
-            case
-                when left(ltrim(cast(line as varchar), {{ whitespace_chars() }}), 1) = '{' then try_parse_json(line)
-            end as event
-        from named_lines
-        where {{ trim_whitespace("coalesce(line, '')") }} <> ''
-    )
+    ) as named_lines
+    where {{ trim_whitespace("coalesce(line, '')") }} <> ''
 {%- endmacro %}
 
 {#- Fails the run, before anything is loaded, naming the first line (by file,
     then physical line) that is not a JSON object holding the five keys. A key
     whose value is JSON null is present: only a missing key is SQL NULL. -#}
 {% macro snowflake__assert_load_contract(filenames) -%}
-    {%- if not execute or filenames | length == 0 -%}{{ return('') }}{%- endif -%}
+    {%- if not execute or not flags.INTROSPECT or filenames | length == 0 -%}{{ return('') }}{%- endif -%}
     {%- set query -%}
-        {{ snowflake_parsed_lines(filenames) }},
+        with parsed_lines as (
+            {{ snowflake_parsed_lines(filenames) }}
+        ),
 
         violations as (
             select
@@ -211,7 +207,7 @@
                 case
                     when event is null then 'is not a JSON object'
                     {%- for key in event_keys() %}
-                    when event:{{ key }} is null then 'missing key "{{ key }}"'
+                    when event:"{{ key }}" is null then 'missing key "{{ key }}"'
                     {%- endfor %}
                 end as violation
             from parsed_lines
@@ -243,15 +239,17 @@
         cast(null as integer) as line_number
     where false
     {%- else %}
-    {{ snowflake_parsed_lines(filenames) }}
-
     select
         {%- for key in event_keys() %}
-        cast(event:{{ key }} as varchar) as {{ key }},
+        cast(parsed_lines.event:"{{ key }}" as varchar) as {{ key }},
         {%- endfor %}
-        filename,
-        cast(row_number() over (partition by filename order by physical_line) as integer) as line_number
-    from parsed_lines
+        parsed_lines.filename,
+        cast(row_number() over (
+            partition by parsed_lines.filename order by parsed_lines.physical_line
+        ) as integer) as line_number
+    from (
+        {{ snowflake_parsed_lines(filenames) }}
+    ) as parsed_lines
     {%- endif %}
 {%- endmacro %}
 
@@ -294,9 +292,7 @@ where seeded.row_count <> in_file.row_count
         count(*) as row_count
     from (
         {{ snowflake_parsed_lines(filenames) }}
-
-        select filename from parsed_lines
-    ) as non_blank_lines
+    ) as parsed_lines
     group by filename
     {%- else %}
     select
