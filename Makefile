@@ -11,9 +11,10 @@ DBT     := $(VENV)/bin/dbt
 BUILD   := $(ROOT)/build
 PODCAST := $(BUILD)/podcast
 DEMO    := $(ROOT)/data/demo
+BENCH_SIZES ?= 1000000,10000000
 
 # Debian packages the build and the tests use.
-APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev npm
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev
 
 .PHONY: help run test bench lint clean deps venv build docs
 
@@ -22,6 +23,7 @@ help: ## list the targets
 
 deps: ## install missing Debian packages (needs root)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -46,6 +48,9 @@ run: build venv ## generate the demo dataset (first time), land it, run the pipe
 
 test: build venv ## every test: C++ unit and integration tests, dbt data and unit tests
 	ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -j 2
+
+bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json
+	$(BUILD)/podcast_bench --sizes $(BENCH_SIZES)
 
 lint: venv ## sqlfluff on the dbt models and tests
 	mkdir -p $(BUILD)

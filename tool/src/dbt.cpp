@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <set>
 
 namespace podcast {
@@ -177,11 +178,45 @@ std::string format_progress(const NodeResult& node) {
     return text;
 }
 
+namespace {
+
+// Seconds since the epoch of a dbt artifact time such as 2026-11-29T21:48:53.123456Z.
+std::optional<double> parse_iso_time(const std::string& text) {
+    std::tm parts{};
+    double seconds = 0;
+    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%lf", &parts.tm_year, &parts.tm_mon,
+                    &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &seconds) != 6) {
+        return std::nullopt;
+    }
+    parts.tm_year -= 1900;
+    parts.tm_mon -= 1;
+    return static_cast<double>(timegm(&parts)) + seconds;
+}
+
+// Seconds a node spent in dbt's compile phase, from its "timing" entries (0 when absent).
+double compile_seconds(const nlohmann::json& result) {
+    const auto& timing = member(result, "timing");
+    for (const auto& phase : timing.is_array() ? timing : nlohmann::json::array()) {
+        if (string_at(phase, "name") != "compile") {
+            continue;
+        }
+        const auto started = parse_iso_time(string_at(phase, "started_at"));
+        const auto completed = parse_iso_time(string_at(phase, "completed_at"));
+        if (started && completed) {
+            return std::max(0.0, *completed - *started);
+        }
+    }
+    return 0.0;
+}
+
+}  // namespace
+
 RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
                                         double wall_seconds) {
     static const std::vector<std::string> step_order = {
-        "hooks", "seed", "load", "validate", "cleanse", "other models", "analytics", "tests"};
+        "hooks",   "seed",         "contract check", "load", "validate",
+        "cleanse", "other models", "analytics",      "tests"};
     std::map<std::string, double> seconds_by_step;
     RunResultsSummary summary;
     const auto& results = member(run_results, "results");
@@ -210,7 +245,11 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
         } else if (type == "operation") {
             step = "hooks";
         } else if (type == "model" && model == "raw_events") {
-            step = "load";
+            // The load contract is checked while dbt compiles raw_events (before any insert).
+            const double check = compile_seconds(result);
+            seconds_by_step["contract check"] += check;
+            seconds_by_step["load"] += time - check;
+            continue;
         } else if (type == "model" && model == "raw_events_validated") {
             step = "validate";
         } else if (type == "model" && model == "cleansed_events") {

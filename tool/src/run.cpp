@@ -363,6 +363,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
     nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+    nlohmann::ordered_json step_seconds = nlohmann::ordered_json::object();
     std::ifstream run_results_file(run_results_path);
     const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
     if (!run_results.is_discarded()) {
@@ -377,6 +378,12 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         }
         out << '\n';
         print_section(out, "Time per step", steps_table(summary, wall_seconds));
+        nlohmann::ordered_json steps = nlohmann::ordered_json::object();
+        for (const auto& step : summary.steps) {
+            steps[step.step] = step.seconds;
+        }
+        steps["total"] = wall_seconds;
+        step_seconds = std::move(steps);
     }
     if (options.target == Target::prod) {
         out << "\nTarget prod: the warehouse summary is skipped (it reads the local DuckDB file)\n";
@@ -419,6 +426,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         {"full_refresh", options.full_refresh == FullRefresh::yes},
         {"dbt_exit_status", *exit_status},
         {"counts", counts},
+        {"seconds", step_seconds},
     };
     if (failure) {
         record["error"] = failure->message;

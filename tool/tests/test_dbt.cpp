@@ -95,11 +95,14 @@ SCENARIO("output that is not a JSON log line is kept aside", "[run][dbt]") {
 
 SCENARIO("run results are summed per pipeline step and tests are counted", "[run][dbt]") {
     GIVEN(
-        "a run_results.json with a hook, a seed, each step's model, a gold model and three tests") {
+        "a run_results.json with a hook, a seed, each step's model, a gold model and three tests; "
+        "raw_events compiled (checking the load contract) for half a second") {
         const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 10.0, "results": [
             {"unique_id": "operation.podcast.podcast-on-run-start-0", "status": "success", "execution_time": 0.125},
             {"unique_id": "seed.podcast.users", "status": "success", "execution_time": 0.5},
-            {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0},
+            {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0,
+             "timing": [{"name": "compile", "started_at": "2026-11-29T10:00:00.000000Z", "completed_at": "2026-11-29T10:00:00.500000Z"},
+                        {"name": "execute", "started_at": "2026-11-29T10:00:00.500000Z", "completed_at": "2026-11-29T10:00:02.000000Z"}]},
             {"unique_id": "model.podcast.raw_events_validated", "status": "success", "execution_time": 1.5},
             {"unique_id": "model.podcast.cleansed_events", "status": "success", "execution_time": 1.0},
             {"unique_id": "model.podcast.fact_user_interactions", "status": "success", "execution_time": 0.75},
@@ -114,14 +117,16 @@ SCENARIO("run results are summed per pipeline step and tests are counted", "[run
                 REQUIRE(2 == summary.tests_passed);
                 REQUIRE(1 == summary.tests_failed);
             }
-            THEN("each step has its time and dbt start-up is the rest") {
+            THEN("each step has its time, the contract check is raw_events' compile phase, and dbt "
+                 "start-up is the rest") {
                 std::vector<std::pair<std::string, double>> steps;
                 for (const auto& step : summary.steps) {
                     steps.emplace_back(step.step, step.seconds);
                 }
                 const std::vector<std::pair<std::string, double>> expected = {
-                    {"hooks", 0.125}, {"seed", 0.5},       {"load", 2.0},  {"validate", 1.5},
-                    {"cleanse", 1.0}, {"analytics", 0.75}, {"tests", 1.0}, {"dbt start-up", 4.0}};
+                    {"hooks", 0.125},  {"seed", 0.5},    {"contract check", 0.5},
+                    {"load", 1.5},     {"validate", 1.5}, {"cleanse", 1.0},
+                    {"analytics", 0.75}, {"tests", 1.0},  {"dbt start-up", 4.0}};
                 REQUIRE(expected == steps);
             }
         }

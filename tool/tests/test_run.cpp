@@ -130,12 +130,21 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                             "--profiles-dir", (pipeline.dir / "project").string(), "--target",
                             "dev", "--log-format", "json"});
             }
-            THEN("the vars hold load_at and each --var, typed") {
+            THEN("the vars hold each --var, typed, and not load_at") {
                 REQUIRE(std::string("--vars") == arguments.at(9));
                 const auto vars = nlohmann::json::parse(arguments.at(10));
                 REQUIRE(std::string("2024-09-01 00:00:00") == vars["now"].get<std::string>());
                 REQUIRE(3 == vars["threshold"].get<int>());
-                REQUIRE(26 == vars["load_at"].get<std::string>().size());
+                REQUIRE_FALSE(vars.contains("load_at"));
+            }
+            THEN("load_at reaches dbt through the environment, so dbt's partial parse survives") {
+                const auto at = environment.find("PODCAST_LOAD_AT=");
+                REQUIRE(at != std::string::npos);
+                REQUIRE(26 == environment.find('\n', at) - at - std::string("PODCAST_LOAD_AT=").size());
+            }
+            THEN("unit tests are left to make test") {
+                REQUIRE(std::vector<std::string>{"--exclude-resource-type", "unit_test"} ==
+                        std::vector<std::string>(arguments.begin() + 11, arguments.begin() + 13));
             }
             THEN("the environment points dbt at this warehouse and its own target dir") {
                 REQUIRE_THAT(environment, Catch::Contains("PODCAST_WAREHOUSE=" + warehouse + "\n"));
