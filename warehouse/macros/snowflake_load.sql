@@ -20,9 +20,14 @@
     {{ return(target.database ~ '.bronze.event_lines') }}
 {%- endmacro %}
 
-{#- The reference CSVs as the seeds read them, for the seeds' row-count tests. -#}
+{#- The reference CSVs as the seeds read them, for the seeds' row-count tests,
+    and the internal stage they are PUT to (an external event stage takes no PUT). -#}
 {% macro snowflake_reference_csv_format() -%}
     {{ return(target.database ~ '.bronze.reference_csv') }}
+{%- endmacro %}
+
+{% macro snowflake_reference_stage() -%}
+    {{ return(target.database ~ '.bronze.reference_files') }}
 {%- endmacro %}
 
 {#- The emulator (fakesnow) cannot query staged files; var snowflake_emulator
@@ -56,6 +61,8 @@
         {%- do run_query('create stage if not exists ' ~ snowflake_stage()
             ~ " comment = 'podcast event files, path = filename relative to the loading directory'") -%}
     {%- endif -%}
+    {%- do run_query('create stage if not exists ' ~ snowflake_reference_stage()
+        ~ " comment = 'podcast reference CSVs, for the seeds row-count tests'") -%}
 {%- endmacro %}
 
 {#- An absolute local path: relative ones are taken from the dbt project's
@@ -68,11 +75,11 @@
     {{ return((roots[0] if roots else '.') ~ '/' ~ path) }}
 {%- endmacro %}
 
-{#- PUT one local file to the stage under the same relative path. The file
-    URI is quoted (spaces are allowed in the loading directory's path). -#}
-{% macro put_to_stage(local_path, relative_name) -%}
+{#- PUT one local file to an internal stage under the given relative path. The
+    file URI is quoted (spaces are allowed in the loading directory's path). -#}
+{% macro put_to_stage(local_path, relative_name, stage=none) -%}
     {%- set parts = relative_name.rsplit('/', 1) -%}
-    {%- set stage_dir = snowflake_stage() ~ ('/' ~ parts[0] if parts | length > 1 else '') ~ '/' -%}
+    {%- set stage_dir = (stage or snowflake_stage()) ~ ('/' ~ parts[0] if parts | length > 1 else '') ~ '/' -%}
     {%- do run_query(
         "put " ~ sql_quote('file://' ~ absolute_local_path(local_path)) ~ ' @' ~ stage_dir
         ~ ' auto_compress = false overwrite = true'
@@ -254,12 +261,12 @@
 {%- endmacro %}
 
 {#- The seeds' row-count test: the CSV's records, counted by Snowflake from the
-    file PUT to the stage (the emulator counts the local file). -#}
+    file PUT to the reference stage (the emulator counts the local file). -#}
 {% macro snowflake__test_row_count_matches_csv(model, csv_file) %}
 {%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
 {%- if execute and not snowflake_emulator() -%}
     {%- do create_snowflake_load_objects() -%}
-    {%- do put_to_stage(local_path, '_reference/' ~ csv_file) -%}
+    {%- do put_to_stage(local_path, csv_file, snowflake_reference_stage()) -%}
 {%- endif %}
 
 with seeded as (
@@ -271,7 +278,7 @@ in_file as (
     {%- if snowflake_emulator() %}
     from read_csv({{ sql_quote(local_path) }}, header = true, all_varchar = true)
     {%- else %}
-    from @{{ snowflake_stage() }}/_reference/{{ csv_file }} (file_format => '{{ snowflake_reference_csv_format() }}')
+    from @{{ snowflake_reference_stage() }}/{{ csv_file }} (file_format => '{{ snowflake_reference_csv_format() }}')
     {%- endif %}
 )
 

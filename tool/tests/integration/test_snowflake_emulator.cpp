@@ -170,8 +170,12 @@ public:
             throw std::runtime_error(python.string() +
                                      " not found: create it with 'make venv-fakesnow'");
         }
+        // The emulator keeps its internal stages under TMPDIR: inside the workspace, removed with it.
+        const fs::path scratch = log.parent_path() / "emulator-tmp";
+        fs::create_directories(scratch);
         ChildSpec spec{{python.string(), (project_root() / "warehouse/snowflake/emulator.py").string()},
-                       {{"SNOWFLAKE_DATABASE", "PODCAST"}}, Stderr::to_log, log, {}};
+                       {{"SNOWFLAKE_DATABASE", "PODCAST"}, {"TMPDIR", scratch.string()}},
+                       Stderr::to_log, log, {}};
         std::tie(pid_, out_) = spawn(spec);
         std::string text;
         pollfd ready{out_, POLLIN, 0};
