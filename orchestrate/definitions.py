@@ -42,7 +42,7 @@ EXIT_USAGE, EXIT_NOT_FOUND = 2, 4
 LOAD_CONTRACT_MARKER = "load contract violated:"
 
 # Transient failures (an unreachable Snowflake, a full disk, an outside process holding the DuckDB
-# file) are retried after 15 s, 30 s and 60 s, each +/- up to half of it.
+# file) are retried after 15 s, 45 s and 105 s ((2^n - 1) x 15 s), each +/- up to 15 s.
 RETRY_POLICY = dg.RetryPolicy(
     max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
@@ -89,9 +89,17 @@ class Podcast(dg.ConfigurableResource):
         command = [self.binary, *arguments]
         log.info(" ".join(command))
         output: list[str] = []
-        with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
-        ) as process:
+        try:
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
+            )
+        except OSError as error:
+            raise dg.Failure(
+                f"cannot start {self.binary}: {error.strerror} (run `make build`, or set "
+                "PODCAST_BINARY)",
+                allow_retries=False,
+            ) from error
+        with process:
             assert process.stdout is not None
             for line in process.stdout:
                 output.append(line.rstrip("\n"))
@@ -207,7 +215,9 @@ class PipelineConfig(dg.Config):
 def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> dg.MaterializeResult:
     landed = podcast.invoke(context.log, ["land", podcast.staging_dir, "--data-dir", podcast.data_dir])
     if landed.exit_code != 0:
-        permanent = landed.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND)
+        # "refusing ...": an unsafe name, or a name already landed with other content.
+        refused = landed.error_line().startswith("podcast: refusing ")
+        permanent = landed.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND) or refused
         raise _failure("podcast land", landed, [landed.error_line()], permanent)
     return dg.MaterializeResult(
         metadata={
