@@ -42,7 +42,9 @@ def main() -> int:
     job = defs.resolve_job_def(pipeline_job.name)
     run_config = {
         "ops": {warehouse_models.op.name: {"config": {"vars": arguments.var}}},
-        "loggers": {"console": {"config": {"log_level": "INFO"}}},  # podcast's output, no engine events
+        "loggers": {
+            "console": {"config": {"log_level": "INFO"}}
+        },  # podcast's output, no engine events
     }
     instance = dg.DagsterInstance.ephemeral()
     cursor = None
@@ -61,7 +63,9 @@ def main() -> int:
             result = job.execute_in_process(
                 run_config=run_config, instance=instance, tags=tags, raise_on_error=False
             )
-            runs.append({"run_key": request.run_key, "tags": request.tags, "success": result.success})
+            runs.append(
+                {"run_key": request.run_key, "tags": request.tags, "success": result.success}
+            )
         report.append({"file": name, "runs": runs, "skip_reason": tick.skip_message})
     print(json.dumps({"drops": report}))
     return 0

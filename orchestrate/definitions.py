@@ -115,7 +115,7 @@ class Podcast(dg.ConfigurableResource):
             return {}
 
     def run_record(self, load_at: str) -> dict[str, Any]:
-        """The line `podcast run` appended to <warehouse>.runs.jsonl for the run with this load_at."""
+        """The line `podcast run` appended to <warehouse>.runs.jsonl for the run at load_at."""
         try:
             lines = Path(self.warehouse + ".runs.jsonl").read_text().splitlines()
         except OSError:
@@ -130,8 +130,14 @@ class Podcast(dg.ConfigurableResource):
         return {}
 
 
-def _failure(step: str, invocation: Invocation, details: Sequence[str], permanent: bool) -> dg.Failure:
-    kind = "not retried: it would fail the same way" if permanent else "retried with backoff"
+def _failure(
+    step: str, invocation: Invocation, details: Sequence[str], permanent: bool
+) -> dg.Failure:
+    kind = (
+        "not retried: it would fail the same way"
+        if permanent
+        else "retried with backoff, 3 times at most"
+    )
     return dg.Failure(
         description=f"{step} failed ({kind}): {invocation.error_line()}",
         metadata={
@@ -173,7 +179,10 @@ def _dbt_manifest() -> Path:
         }
         parse = subprocess.run(
             [dbt, "parse", "--project-dir", ".", "--profiles-dir", ".", "--quiet"],
-            cwd=DBT_PROJECT, env=environment, capture_output=True, text=True,
+            cwd=DBT_PROJECT,
+            env=environment,
+            capture_output=True,
+            text=True,
         )
         if parse.returncode != 0:
             raise RuntimeError(f"dbt parse ({dbt}) failed:\n{parse.stdout}{parse.stderr}")
@@ -213,7 +222,9 @@ class PipelineConfig(dg.Config):
     "loading directory (`podcast land`).",
 )
 def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> dg.MaterializeResult:
-    landed = podcast.invoke(context.log, ["land", podcast.staging_dir, "--data-dir", podcast.data_dir])
+    landed = podcast.invoke(
+        context.log, ["land", podcast.staging_dir, "--data-dir", podcast.data_dir]
+    )
     if landed.exit_code != 0:
         # "refusing ...": an unsafe name, or a name already landed with other content.
         refused = landed.error_line().startswith("podcast: refusing ")
@@ -228,6 +239,41 @@ def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> d
     )
 
 
+def _message(result: dict[str, Any]) -> str:
+    return " ".join((result.get("message") or "").split())
+
+
+def _node_events(
+    context: dg.AssetExecutionContext, results: dict[str, Any], rows: dict[str, int]
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """A materialization per model or seed dbt built, a check result per data test it ran (in
+    dbt's order); nothing for what it skipped. `rows`: row counts by "schema.table"."""
+    asset_keys = {spec.metadata[UNIQUE_ID]: spec.key for spec in context.assets_def.specs}
+    check_keys = {spec.metadata[UNIQUE_ID]: spec.key for spec in context.assets_def.check_specs}
+    for result in results.get("results", []):
+        unique_id, status = result["unique_id"], result["status"]
+        metadata = {"dbt status": status, "seconds": round(result.get("execution_time") or 0, 2)}
+        key, check = asset_keys.get(unique_id), check_keys.get(unique_id)
+        if key in context.selected_asset_keys and status == "success":
+            if (count := rows.get(".".join(key.path))) is not None:
+                metadata["dagster/row_count"] = count
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+        elif check in context.selected_asset_check_keys and status != "skipped":
+            yield dg.AssetCheckResult(
+                asset_key=check.asset_key,
+                check_name=check.name,
+                passed=status in ("pass", "warn"),
+                severity=dg.AssetCheckSeverity.WARN
+                if status == "warn"
+                else dg.AssetCheckSeverity.ERROR,
+                metadata={
+                    **metadata,
+                    "failures": result.get("failures") or 0,
+                    "message": _message(result),
+                },
+            )
+
+
 @dbt_assets(
     manifest=_dbt_manifest(),
     dagster_dbt_translator=LayerTranslator(),
@@ -238,11 +284,13 @@ def warehouse_models(
     context: dg.AssetExecutionContext, config: PipelineConfig, podcast: Podcast
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     if context.selected_asset_keys != set(context.assets_def.keys):
-        context.log.warning("podcast run builds the whole project; results are shown for the selection")
+        context.log.warning(
+            "podcast run builds the whole project; results are shown for the selection"
+        )
     arguments = ["run", "--wait", "--target", podcast.target, "--warehouse", podcast.warehouse,
                  "--data-dir", podcast.data_dir, "--reference-dir", podcast.reference_dir,
                  # Tags dbt's run_results.json with this run, to tell it from a later run's.
-                 "--var", f"dagster_run_id={context.run_id}"]
+                 "--var", f"dagster_run_id={context.run_id}"]  # fmt: skip
     arguments += [argument for var in config.vars for argument in ("--var", var)]
     arguments += ["--full-refresh"] if config.full_refresh else []
     run = podcast.invoke(context.log, arguments)
@@ -250,41 +298,23 @@ def warehouse_models(
     results = podcast.run_results()
     dbt_vars = results.get("args", {}).get("vars", {})
     if dbt_vars.get("dagster_run_id") != context.run_id:
-        results = {}  # no dbt results for this run (dbt did not start, or a later run replaced them)
+        # No dbt results for this run: dbt did not start, or a later run replaced them.
+        results = {}
     record = podcast.run_record(dbt_vars.get("load_at", "")) if results else {}
-    rows = record.get("counts", {}).get("layers", {})
-
-    asset_keys = {spec.metadata[UNIQUE_ID]: spec.key for spec in context.assets_def.specs}
-    check_keys = {spec.metadata[UNIQUE_ID]: spec.key for spec in context.assets_def.check_specs}
-    failed, bad_input = [], False
-    for result in results.get("results", []):
-        unique_id, status = result["unique_id"], result["status"]
-        message = " ".join((result.get("message") or "").split())
-        if status in ("error", "fail"):
-            failed.append(f"{status}: {unique_id}: {message}")
-            # A failing test or a load-contract violation judges the data: a retry fails again.
-            bad_input |= status == "fail" or LOAD_CONTRACT_MARKER in message
-        metadata = {"dbt status": status, "seconds": round(result.get("execution_time") or 0, 2)}
-        if (key := asset_keys.get(unique_id)) and status == "success":
-            if key in context.selected_asset_keys:
-                if (count := rows.get(".".join(key.path))) is not None:
-                    metadata["dagster/row_count"] = count
-                yield dg.MaterializeResult(asset_key=key, metadata=metadata)
-        elif (check := check_keys.get(unique_id)) and status in ("pass", "warn", "fail", "error"):
-            if check in context.selected_asset_check_keys:
-                yield dg.AssetCheckResult(
-                    asset_key=check.asset_key, check_name=check.name,
-                    passed=status in ("pass", "warn"),
-                    severity=dg.AssetCheckSeverity.WARN if status == "warn" else dg.AssetCheckSeverity.ERROR,
-                    metadata={**metadata, "failures": result.get("failures") or 0, "message": message},
-                )
+    yield from _node_events(context, results, record.get("counts", {}).get("layers", {}))
     if run.exit_code == 0 and not results:
         # Succeeded, but the details were replaced meanwhile: every node succeeded.
         for key in context.selected_asset_keys:
             yield dg.MaterializeResult(asset_key=key)
     if run.exit_code != 0:
+        failed = [r for r in results.get("results", []) if r["status"] in ("error", "fail")]
+        # A failing test or a load-contract violation judges the data: a retry fails again.
+        bad_input = any(
+            r["status"] == "fail" or LOAD_CONTRACT_MARKER in _message(r) for r in failed
+        )
         permanent = run.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND) or bad_input
-        raise _failure("podcast run", run, failed or [run.error_line()], permanent)
+        details = [f"{r['status']}: {r['unique_id']}: {_message(r)}" for r in failed]
+        raise _failure("podcast run", run, details or [run.error_line()], permanent)
 
 
 # ---- job and triggers --------------------------------------------------------------------------
@@ -314,8 +344,12 @@ daily_schedule = dg.ScheduleDefinition(
 def complete_files(staging: Path) -> list[str]:
     """Relative names of the files `podcast land` would move: *.json, no part starting with '.'
     (docs/data-contract.md, "Files")."""
-    names = (path.relative_to(staging).as_posix() for path in staging.rglob("*.json") if path.is_file())
-    return sorted(name for name in names if not any(part.startswith(".") for part in name.split("/")))
+    names = (
+        path.relative_to(staging).as_posix() for path in staging.rglob("*.json") if path.is_file()
+    )
+    return sorted(
+        name for name in names if not any(part.startswith(".") for part in name.split("/"))
+    )
 
 
 @dg.sensor(

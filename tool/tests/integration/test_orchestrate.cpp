@@ -96,7 +96,8 @@ OrchestratedDays orchestrate_days() {
     std::vector<std::string> arguments{"-m", "orchestrate.check", "--var",
                                        "now=" + std::string(pinned_now)};
     for (const auto& day : {o.days[0], o.days[1], o.days[2], o.days[0]}) {
-        arguments.insert(arguments.end(), {"--drop", (generated / "events" / day).string() + "=" + day});
+        arguments.insert(arguments.end(),
+                         {"--drop", (generated / "events" / day).string() + "=" + day});
     }
     const podcast::ProcessSpec spec{dagster_python(), arguments, podcast::project_root(),
                                     orchestrator_environment(*o.orchestrated)};
@@ -177,11 +178,13 @@ std::optional<HttpResponse> http_request(int port, const std::string& method,
     if (fd < 0) {
         return std::nullopt;
     }
-    std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" +
-                          std::to_string(port) + "\r\nConnection: close\r\n";
+    std::string request = method + " " + path +
+                          " HTTP/1.0\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                          "\r\nConnection: close\r\n";
     if (!body.empty()) {
-        request += "Content-Type: application/json\r\nContent-Length: " +
-                   std::to_string(body.size()) + "\r\n";
+        request +=
+            "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\n";
     }
     request += "\r\n" + body;
     std::string response;
@@ -261,8 +264,8 @@ pid_t start_serve(const Workspace& ws, int port, const fs::path& log) {
     ::posix_spawnattr_setpgroup(&attributes, 0);
     ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, script.c_str(), &actions, &attributes, argv.data(),
-                                    envp.data());
+    const int error =
+        ::posix_spawn(&pid, script.c_str(), &actions, &attributes, argv.data(), envp.data());
     ::posix_spawnattr_destroy(&attributes);
     ::posix_spawn_file_actions_destroy(&actions);
     if (error != 0) {
@@ -330,12 +333,14 @@ ServedUi serve_ui() {
 
 }  // namespace
 
-SCENARIO("The orchestrator's sensor requests one run per new staging file, and its runs build "
-         "what podcast run builds",
-         "[orchestrate][e2e]") {
+SCENARIO(
+    "The orchestrator's sensor requests one run per new staging file, and its runs build "
+    "what podcast run builds",
+    "[orchestrate][e2e]") {
     require_dagster_environment();
-    GIVEN("three generated days dropped one by one into the staging directory, then the first "
-          "again; after each drop one sensor tick and the runs it requests, in-process") {
+    GIVEN(
+        "three generated days dropped one by one into the staging directory, then the first "
+        "again; after each drop one sensor tick and the runs it requests, in-process") {
         const auto& o = once(orchestrate_days);
         INFO(tail(o.check.output));
         REQUIRE(0 == o.check.exit_code);
@@ -362,21 +367,24 @@ SCENARIO("The orchestrator's sensor requests one run per new staging file, and i
             REQUIRE(0 == o.plain_run.exit_code);
             const auto expected = rows_of(*o.plain, "silver.cleansed_events");
             REQUIRE_FALSE(expected.empty());
-            REQUIRE(std::string{} == first_difference(expected, rows_of(*o.orchestrated, "silver.cleansed_events")));
+            REQUIRE(std::string{} ==
+                    first_difference(expected, rows_of(*o.orchestrated, "silver.cleansed_events")));
         }
         THEN("gold.fact_user_interactions holds the rows plain podcast run builds") {
             REQUIRE(0 == o.plain_run.exit_code);
             const auto expected = rows_of(*o.plain, "gold.fact_user_interactions");
             REQUIRE_FALSE(expected.empty());
             REQUIRE(std::string{} ==
-                    first_difference(expected, rows_of(*o.orchestrated, "gold.fact_user_interactions")));
+                    first_difference(expected,
+                                     rows_of(*o.orchestrated, "gold.fact_user_interactions")));
         }
     }
 }
 
-SCENARIO("The orchestrator's web UI serves its page on a loopback port with the pipeline loaded, "
-         "and stops",
-         "[orchestrate]") {
+SCENARIO(
+    "The orchestrator's web UI serves its page on a loopback port with the pipeline loaded, "
+    "and stops",
+    "[orchestrate]") {
     require_dagster_environment();
     GIVEN("orchestrate/serve (make orchestrate) started on a free loopback port") {
         const auto& o = once(serve_ui);
