@@ -2,7 +2,9 @@
 
 Prints "port N" on stdout once the server accepts connections, creates the
 database named by SNOWFLAKE_DATABASE (the one object an administrator creates
-on a real account, see setup.sql), and serves until SIGTERM or SIGINT.
+on a real account, see setup.sql), and serves until SIGTERM or SIGINT, or,
+with --watch-stdin, until stdin reaches its end (so that a test that holds the
+other end of a pipe never leaves the server behind, even when it crashes).
 Runs with the separate .venv-fakesnow (fakesnow pins another DuckDB).
 """
 
@@ -39,6 +41,8 @@ def main() -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if "--watch-stdin" in sys.argv[1:]:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     database = os.environ.get("SNOWFLAKE_DATABASE", "PODCAST")
     # The server's own log goes to stderr; stdout carries only the port line.
     port_out, sys.stdout = sys.stdout, sys.stderr

@@ -90,6 +90,7 @@ struct ChildSpec {
     Stderr stderr_to = Stderr::captured;
     fs::path log;    // for Stderr::to_log
     fs::path input;  // stdin, when not empty
+    int stdin_fd = -1;  // or this descriptor as stdin
 };
 
 // Forks and execs; the child's stdout is the returned pipe's read end.
@@ -117,6 +118,8 @@ std::pair<pid_t, int> spawn(const ChildSpec& spec) {
         if (!spec.input.empty()) {
             const int input = ::open(spec.input.c_str(), O_RDONLY);
             ::dup2(input, STDIN_FILENO);
+        } else if (spec.stdin_fd >= 0) {
+            ::dup2(spec.stdin_fd, STDIN_FILENO);
         }
         ::close(out[0]);
         ::close(out[1]);
@@ -161,7 +164,8 @@ Outcome run_or_throw(const ChildSpec& spec, const std::string& what) {
 }
 
 // The emulator, serving while this object lives: started with .venv-fakesnow's Python, it
-// prints "port N" once it accepts connections; SIGTERM stops it.
+// prints "port N" once it accepts connections; SIGTERM stops it, and so does the end of its
+// stdin, a pipe whose other end only this process holds (closed even if the test crashes).
 class Emulator {
 public:
     explicit Emulator(const fs::path& log) {
@@ -173,10 +177,17 @@ public:
         // The emulator keeps its internal stages under TMPDIR: inside the workspace, removed with it.
         const fs::path scratch = log.parent_path() / "emulator-tmp";
         fs::create_directories(scratch);
-        ChildSpec spec{{python.string(), (project_root() / "warehouse/snowflake/emulator.py").string()},
+        int watch[2];
+        if (::pipe2(watch, O_CLOEXEC) != 0) {
+            throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+        }
+        watch_ = watch[1];
+        ChildSpec spec{{python.string(), (project_root() / "warehouse/snowflake/emulator.py").string(),
+                        "--watch-stdin"},
                        {{"SNOWFLAKE_DATABASE", "PODCAST"}, {"TMPDIR", scratch.string()}},
-                       Stderr::to_log, log, {}};
+                       Stderr::to_log, log, {}, watch[0]};
         std::tie(pid_, out_) = spawn(spec);
+        ::close(watch[0]);
         std::string text;
         pollfd ready{out_, POLLIN, 0};
         while (text.find('\n') == std::string::npos && ::poll(&ready, 1, 120000) == 1) {
@@ -203,6 +214,7 @@ private:
     void stop() {
         if (pid_ > 0) {
             ::kill(pid_, SIGTERM);
+            ::close(watch_);
             ::waitpid(pid_, nullptr, 0);
             ::close(out_);
             pid_ = -1;
@@ -211,6 +223,7 @@ private:
 
     pid_t pid_ = -1;
     int out_ = -1;
+    int watch_ = -1;  // the write end of the emulator's stdin
     int port_ = 0;
 };
 
