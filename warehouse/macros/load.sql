@@ -62,8 +62,9 @@
         select distinct substr(filename, {{ prefix_length }}) as filename
         from read_ndjson_objects({{ event_file_paths(filenames) }}, filename = true, ignore_errors = true)
         where json is null
-            or json_type(json) <> 'OBJECT'
-            or not list_has_all(json_keys(json), [{{ sql_string_list(event_keys()) }}])
+            or not list_bool_and(json_exists(json, [
+                {%- for key in event_keys() %}'$."{{ key }}"'{{ ", " if not loop.last }}{% endfor -%}
+            ]))
         order by filename
     {%- endset -%}
     {%- set offending_files = run_query(fast_check).columns[0].values() | list -%}
@@ -157,20 +158,29 @@
         cast(null as integer) as line_number
     where false
     {%- else %}
-    {%- for name in filenames %}
+    {#- One scan of all files. With DuckDB's preserve_insertion_order (the
+        default) the scan yields the files in list order and each file's lines
+        in order, so a row number over the scan, less its file's first, is
+        the line's position in the file. -#}
+    with scanned as (
+        select
+            *,
+            row_number() over () as scan_row
+        from read_json(
+            {{ event_file_paths(filenames) }},
+            format = 'newline_delimited',
+            filename = true,
+            columns = { {%- for key in event_keys() %}{{ key }}: 'VARCHAR'{{ ", " if not loop.last }}{% endfor %} }
+        )
+    )
+
     select
         {%- for key in event_keys() %}
         {{ key }},
         {%- endfor %}
-        {{ sql_quote(name) }} as filename,
-        cast(row_number() over () as integer) as line_number
-    from read_json(
-        {{ sql_quote(data_dir() ~ '/' ~ name) }},
-        format = 'newline_delimited',
-        columns = { {%- for key in event_keys() %}{{ key }}: 'VARCHAR'{{ ", " if not loop.last }}{% endfor %} }
-    )
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+        substr(filename, {{ data_dir() | length + 2 }}) as filename,
+        cast(scan_row - min(scan_row) over (partition by filename) + 1 as integer) as line_number
+    from scanned
     {%- endif %}
 {%- endmacro %}
 
