@@ -7,6 +7,7 @@ SHELL := /bin/bash
 
 ROOT    := $(abspath .)
 VENV    := $(ROOT)/.venv
+VENV_FAKESNOW := $(ROOT)/.venv-fakesnow
 DBT     := $(VENV)/bin/dbt
 BUILD   := $(ROOT)/build
 PODCAST := $(BUILD)/podcast
@@ -16,7 +17,7 @@ BENCH_SIZES ?= 1000000,10000000
 # Debian packages the build and the tests use.
 APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev
 
-.PHONY: help run test bench lint clean deps venv build docs
+.PHONY: help run test bench lint clean deps venv venv-fakesnow build docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +37,13 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+venv-fakesnow: $(VENV_FAKESNOW)/.installed ## the Snowflake emulator's environment (fakesnow pins its own DuckDB)
+
+$(VENV_FAKESNOW)/.installed: warehouse/snowflake/requirements-fakesnow.txt
+	python3 -m venv $(VENV_FAKESNOW)
+	$(VENV_FAKESNOW)/bin/pip install --quiet --disable-pip-version-check -r warehouse/snowflake/requirements-fakesnow.txt
+	touch $@
+
 build: deps ## build the podcast tool into build/podcast
 	cmake -S tool -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)
@@ -46,7 +54,7 @@ run: build venv ## generate the demo dataset (first time), land it, run the pipe
 	$(PODCAST) run
 	$(PODCAST) report
 
-test: build venv ## every test: C++ unit and integration tests, dbt data and unit tests
+test: build venv venv-fakesnow ## every test: C++ unit and integration tests, dbt data and unit tests
 	ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -j 2
 
 bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json

@@ -374,6 +374,11 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(lock.error());
     }
 
+    // dbt cannot list a local directory on Snowflake: the run names the loading directory's
+    // event files (relative names), and the warehouse PUTs those not loaded yet to the stage.
+    if (options.target == Target::prod && !vars->contains("event_files")) {
+        (*vars)["event_files"] = event_files_in(options.data_dir);
+    }
     auto fingerprint = inputs_fingerprint(options, *vars);
     if (!fingerprint) {
         return std::unexpected(fingerprint.error());
