@@ -291,7 +291,9 @@ struct ServedUi {
     std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
     int port = 0;
     std::optional<HttpResponse> page;
-    std::string assets;  // the GraphQL answer listing the asset keys
+    std::string assets;      // the GraphQL answer listing the asset keys
+    std::string automation;  // the GraphQL answer listing jobs, schedules and sensors
+    json repository;         // the repository in that answer
     bool stopped_on_sigterm = false;
     bool group_gone = false;
     bool port_closed = false;
@@ -314,6 +316,21 @@ ServedUi serve_ui() {
             o.assets = answer->body;
         }
         std::this_thread::sleep_for(500ms);
+    }
+    const std::string automation =
+        R"({"query": "{ workspaceOrError { ... on Workspace { locationEntries { )"
+        R"(locationOrLoadError { ... on RepositoryLocation { repositories { jobs { name } )"
+        R"(schedules { name cronSchedule scheduleState { status } } )"
+        R"(sensors { name sensorState { status } } } } } } } } }"})";
+    if (auto answer = http_request(o.port, "POST", "/graphql", automation)) {
+        o.automation = answer->body;
+        const auto parsed = json::parse(answer->body, nullptr, false);
+        const json::json_pointer path(
+            "/data/workspaceOrError/locationEntries/0/"
+            "locationOrLoadError/repositories/0");
+        if (!parsed.is_discarded() && parsed.contains(path)) {
+            o.repository = parsed[path];
+        }
     }
     ::kill(pid, SIGTERM);
     o.stopped_on_sigterm = exited_within(pid, 60s);
@@ -404,6 +421,18 @@ SCENARIO(
                 INFO(key << " in " << o.assets);
                 REQUIRE(o.assets.find(key) != std::string::npos);
             }
+        }
+        THEN("the job, the daily schedule and the staging sensor are loaded and running") {
+            INFO(o.automation);
+            REQUIRE(o.repository.is_object());
+            REQUIRE(o.repository["jobs"].dump().find(R"("podcast_pipeline")") != std::string::npos);
+            const json schedule = {{"name", "daily_pipeline"},
+                                   {"cronSchedule", "0 2 * * *"},
+                                   {"scheduleState", {{"status", "RUNNING"}}}};
+            REQUIRE(json::array({schedule}) == o.repository["schedules"]);
+            const json sensor = {{"name", "staging_sensor"},
+                                 {"sensorState", {{"status", "RUNNING"}}}};
+            REQUIRE(json::array({sensor}) == o.repository["sensors"]);
         }
         THEN("SIGTERM stops it, with every process it started, and frees the port") {
             REQUIRE(o.stopped_on_sigterm);
