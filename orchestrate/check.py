@@ -42,9 +42,8 @@ def main() -> int:
     job = defs.resolve_job_def(pipeline_job.name)
     run_config = {
         "ops": {warehouse_models.op.name: {"config": {"vars": arguments.var}}},
-        "loggers": {
-            "console": {"config": {"log_level": "INFO"}}
-        },  # podcast's output, no engine events
+        # INFO: podcast's output and failures, without Dagster's engine events.
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
     instance = dg.DagsterInstance.ephemeral()
     cursor = None
