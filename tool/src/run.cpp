@@ -312,12 +312,26 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
         }
     }
     const auto record = nlohmann::json::parse(last, nullptr, false);
-    if (record.is_discarded() || !record.is_object() || record.value("outcome", "") == "failed" ||
+    const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
+    if ((outcome != "success" && outcome != "up to date") ||
         record.value("inputs", "") != fingerprint) {
-        return false;
+        return false;  // a failed run, one that never finished ("started"), or other inputs
     }
     auto reader = WarehouseReader::open(options.warehouse, LockMode::already_held);
     if (!reader) {
+        return false;
+    }
+    // Every layer has taken in the latest load (a run stopped after its load step has not).
+    auto caught_up = reader->query(
+        "select (select max(load_at) from bronze.raw_events) is not distinct from "
+        "(select max(load_at) from bronze.raw_events_validated) "
+        "and (select max(load_at) from bronze.raw_events_validated where "
+        "len(validation_errors) = 0) is not distinct from "
+        "(select max(load_at) from silver.cleansed_events) "
+        "and (select max(load_at) from silver.cleansed_events) is not distinct from "
+        "(select max(load_at) from gold.fact_user_interactions)");
+    if (!caught_up || caught_up->rows.size() != 1 ||
+        caught_up->rows.front().front().value_or("") != "true") {
         return false;
     }
     auto loaded = reader->query("select distinct filename from bronze.raw_events");
@@ -443,6 +457,18 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         spec.environment.emplace_back("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
     }
 
+    // Until the final record replaces it as the last line, this marks a run that has not
+    // finished: a run killed now is never taken for an up-to-date warehouse.
+    append_run_record(options.warehouse,
+                      nlohmann::ordered_json{{"start", iso_time(start)},
+                                             {"outcome", "started"},
+                                             {"load_at", load_at},
+                                             {"warehouse", options.warehouse.string()},
+                                             {"target", target_name(options.target)},
+                                             {"full_refresh",
+                                              options.full_refresh == FullRefresh::yes},
+                                             {"inputs", *fingerprint}},
+                      err);
     out << "dbt build: target " << target_name(options.target) << ", warehouse "
         << options.warehouse.string() << ", load_at " << load_at << std::endl;
     DbtLog log;

@@ -65,6 +65,10 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     out << "\nLast run\n";
     if (run.is_null()) {
         out << "none recorded in " << runs_log_for(options.warehouse).string() << '\n';
+    } else if (run.value("outcome", "") == "started") {
+        // status cannot read the warehouse while a run holds it, so this run was stopped.
+        out << "interrupted: started " << text_of(run.value("start", nlohmann::ordered_json()))
+            << " and never finished (the next run completes its work)\n";
     } else {
         out << text_of(run.value("outcome", nlohmann::ordered_json())) << ": started "
             << text_of(run.value("start", nlohmann::ordered_json())) << ", ended "

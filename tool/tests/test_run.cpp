@@ -175,21 +175,22 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
     }
 }
 
-SCENARIO("each run appends its outcome to the runs log", "[run]") {
+SCENARIO("each run appends a started line, then its outcome, to the runs log", "[run]") {
     GIVEN("a pipeline whose dbt succeeds") {
         FakePipeline pipeline(seed_line, 0);
         WHEN("it runs twice") {
             REQUIRE(pipeline.run());
             REQUIRE(pipeline.run());
-            THEN("the runs log has two success lines") {
+            THEN("the runs log has, per run, a started line and a success line") {
                 const std::string log =
                     read_file(podcast::runs_log_for(pipeline.options.warehouse));
-                REQUIRE(2 == podcast::testing::line_count(log));
                 std::istringstream lines(log);
-                std::string line;
-                std::getline(lines, line);
-                REQUIRE(std::string("success") ==
-                        nlohmann::json::parse(line)["outcome"].get<std::string>());
+                std::vector<std::string> outcomes;
+                for (std::string line; std::getline(lines, line);) {
+                    outcomes.push_back(nlohmann::json::parse(line)["outcome"].get<std::string>());
+                }
+                REQUIRE(std::vector<std::string>{"started", "success", "started", "success"} ==
+                        outcomes);
             }
         }
     }
@@ -212,9 +213,10 @@ SCENARIO("a load-contract violation is the run's error, verbatim", "[run]") {
                                  "failed: model raw_events: Runtime Error in model raw_events"));
                 REQUIRE(1 == podcast::testing::line_count(err));
             }
-            THEN("the runs log records the failure") {
-                const auto record = nlohmann::json::parse(
-                    read_file(podcast::runs_log_for(pipeline.options.warehouse)));
+            THEN("the runs log's last line records the failure") {
+                const std::string log = read_file(podcast::runs_log_for(pipeline.options.warehouse));
+                const auto last_line_start = log.rfind('\n', log.size() - 2);
+                const auto record = nlohmann::json::parse(log.substr(last_line_start + 1));
                 REQUIRE(std::string("failed") == record["outcome"].get<std::string>());
             }
         }

@@ -85,8 +85,9 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
                         rows_as_text(state.ws->query(
                             "select * exclude (load_at) from silver.cleansed_events order by all")));
             }
-            THEN("a run with nothing new changed nothing") {
+            THEN("a run with nothing new changed nothing, without starting dbt") {
                 REQUIRE(0 == state.nothing_new.exit_code);
+                REQUIRE_THAT(state.nothing_new.output, Catch::Contains("Nothing new"));
                 REQUIRE(state.incremental_fact == state.unchanged_fact);
             }
             THEN("the duplicate across days kept the later file's duration") {

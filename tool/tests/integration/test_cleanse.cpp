@@ -158,3 +158,49 @@ SCENARIO("No invalid row reaches silver, and silver counts the distinct valid ev
         }
     }
 }
+
+SCENARIO("Runs killed after their load are completed by the next run, as a full refresh would",
+         "[cleanse]") {
+    GIVEN("an event loaded, then two more copies loaded by runs that stopped after the load") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            CommandOutcome second_load;
+            CommandOutcome third_load;
+            CommandOutcome completing_run;
+            std::vector<std::string> after_completion;
+        };
+        auto& state = once([] {
+            State s;
+            s.ws->drop("2024-08-01/events.json",
+                       event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 10));
+            (void)s.ws->run();
+            s.ws->drop("2024-08-02/events.json",
+                       event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 20) +
+                           event_line("play", "user_2", "ep_2", "2024-08-02T08:00:00", 5));
+            s.second_load = s.ws->load_only();
+            s.ws->drop("2024-08-03/events.json",
+                       event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 30));
+            s.third_load = s.ws->load_only();
+            s.completing_run = s.ws->run();
+            s.after_completion = rows_as_text(s.ws->query(cleansed_rows));
+            (void)s.ws->run({"--full-refresh"});
+            return s;
+        });
+        WHEN("the next full run completes them") {
+            THEN("the interrupted loads had committed their rows") {
+                REQUIRE(0 == state.second_load.exit_code);
+                REQUIRE(0 == state.third_load.exit_code);
+                REQUIRE(0 == state.completing_run.exit_code);
+            }
+            THEN("the latest load survives, though both pending loads were cleansed at once") {
+                REQUIRE(std::vector<std::string>{
+                            "complete|user_1|ep_1|2024-08-01T08:00:00|30|2024-08-03/events.json|1",
+                            "play|user_2|ep_2|2024-08-02T08:00:00|5|2024-08-02/events.json|2"} ==
+                        state.after_completion);
+            }
+            THEN("a full refresh gives the same table") {
+                REQUIRE(state.after_completion == rows_as_text(state.ws->query(cleansed_rows)));
+            }
+        }
+    }
+}

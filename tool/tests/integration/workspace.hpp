@@ -131,6 +131,31 @@ public:
         return run_podcast_binary(arguments);
     }
 
+    // Only the load model, through the pinned dbt itself: what a run killed right after its load
+    // step leaves behind (bronze.raw_events committed, nothing downstream).
+    [[nodiscard]] CommandOutcome load_only() const {
+        const fs::path project = fs::path(PODCAST_SOURCE_DIR) / "warehouse";
+        CommandOutcome outcome;
+        ProcessSpec spec{fs::path(PODCAST_SOURCE_DIR) / ".venv/bin/dbt",
+                         {"run", "--select", "raw_events", "--project-dir", project.string(),
+                          "--profiles-dir", project.string()},
+                         project,
+                         {{"PODCAST_WAREHOUSE", warehouse().string()},
+                          {"PODCAST_DATA_DIR", loading().string()},
+                          {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
+                          {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
+                          {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}};
+        auto status = run_process(spec, [&](std::string_view line) {
+            outcome.output.append(line);
+            outcome.output.push_back('\n');
+        });
+        if (!status) {
+            throw std::runtime_error("could not start dbt: " + status.error().message);
+        }
+        outcome.exit_code = *status;
+        return outcome;
+    }
+
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
     [[nodiscard]] Table query(const std::string& sql) const {
         auto database = Database::open(warehouse(), AccessMode::read_only);
