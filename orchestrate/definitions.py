@@ -23,6 +23,7 @@ import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,28 +107,26 @@ class Podcast(dg.ConfigurableResource):
                 log.info(output[-1])
         return Invocation(process.returncode, output)
 
-    def run_results(self) -> dict[str, Any]:
-        """dbt's run_results.json of the last `podcast run` on this warehouse ({} if none)."""
-        path = Path(self.warehouse + ".dbt") / "target" / "run_results.json"
-        try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError):
-            return {}
-
-    def run_record(self, load_at: str) -> dict[str, Any]:
-        """The line `podcast run` appended to <warehouse>.runs.jsonl for the run at load_at."""
+    def run_record(self, since: str) -> dict[str, Any]:
+        """The line the last `podcast run` started at or after `since` (UTC, as in the file)
+        appended to <warehouse>.runs.jsonl; {} if none."""
         try:
             lines = Path(self.warehouse + ".runs.jsonl").read_text().splitlines()
         except OSError:
             return {}
-        for line in reversed(lines):
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if record.get("load_at") == load_at:
-                return record
-        return {}
+        records = [json.loads(line) for line in lines if line.strip()]
+        return next((r for r in reversed(records) if r.get("start", "") >= since), {})
+
+    def run_results(self, record: dict[str, Any]) -> dict[str, Any]:
+        """dbt's run_results.json if the run of `record` wrote it (generated between the run's
+        start and end; runs on one warehouse never overlap), else {}."""
+        path = Path(self.warehouse + ".dbt") / "target" / "run_results.json"
+        try:
+            results = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return {}
+        generated = results.get("metadata", {}).get("generated_at", "")
+        return results if record and record["start"] <= generated <= record["end"] else {}
 
 
 def _failure(
@@ -287,23 +286,26 @@ def warehouse_models(
         context.log.warning(
             "podcast run builds the whole project; results are shown for the selection"
         )
-    arguments = ["run", "--wait", "--target", podcast.target, "--warehouse", podcast.warehouse,
-                 "--data-dir", podcast.data_dir, "--reference-dir", podcast.reference_dir,
-                 # Tags dbt's run_results.json with this run, to tell it from a later run's.
-                 "--var", f"dagster_run_id={context.run_id}"]  # fmt: skip
+    options = {
+        "--target": podcast.target,
+        "--warehouse": podcast.warehouse,
+        "--data-dir": podcast.data_dir,
+        "--reference-dir": podcast.reference_dir,
+    }
+    arguments = ["run", "--wait", *(part for option in options.items() for part in option)]
     arguments += [argument for var in config.vars for argument in ("--var", var)]
     arguments += ["--full-refresh"] if config.full_refresh else []
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     run = podcast.invoke(context.log, arguments)
 
-    results = podcast.run_results()
-    dbt_vars = results.get("args", {}).get("vars", {})
-    if dbt_vars.get("dagster_run_id") != context.run_id:
-        # No dbt results for this run: dbt did not start, or a later run replaced them.
-        results = {}
-    record = podcast.run_record(dbt_vars.get("load_at", "")) if results else {}
+    record = podcast.run_record(since=started)
+    if record.get("outcome") == "up to date":
+        context.log.info("nothing new since the last successful run: no asset was rebuilt")
+        return
+    results = podcast.run_results(record)
     yield from _node_events(context, results, record.get("counts", {}).get("layers", {}))
     if run.exit_code == 0 and not results:
-        # Succeeded, but the details were replaced meanwhile: every node succeeded.
+        # Succeeded, but its details were replaced meanwhile: every node succeeded.
         for key in context.selected_asset_keys:
             yield dg.MaterializeResult(asset_key=key)
     if run.exit_code != 0:
