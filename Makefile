@@ -8,6 +8,8 @@ SHELL := /bin/bash
 ROOT    := $(abspath .)
 VENV    := $(ROOT)/.venv
 VENV_FAKESNOW := $(ROOT)/.venv-fakesnow
+VENV_DAGSTER  := $(ROOT)/.venv-dagster
+PORT ?= 3000
 DBT     := $(VENV)/bin/dbt
 BUILD   := $(ROOT)/build
 PODCAST := $(BUILD)/podcast
@@ -17,7 +19,7 @@ BENCH_SIZES ?= 1000000,10000000
 # Debian packages the build and the tests use.
 APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev
 
-.PHONY: help run test bench lint clean deps venv venv-fakesnow build docs
+.PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +46,13 @@ $(VENV_FAKESNOW)/.installed: warehouse/snowflake/requirements-fakesnow.txt
 	$(VENV_FAKESNOW)/bin/pip install --quiet --disable-pip-version-check -r warehouse/snowflake/requirements-fakesnow.txt
 	touch $@
 
+venv-dagster: $(VENV_DAGSTER)/.installed ## the orchestrator's pinned environment (Dagster, dagster-dbt)
+
+$(VENV_DAGSTER)/.installed: orchestrate/requirements.txt
+	python3 -m venv $(VENV_DAGSTER)
+	$(VENV_DAGSTER)/bin/pip install --quiet --disable-pip-version-check -r orchestrate/requirements.txt
+	touch $@
+
 build: deps ## build the podcast tool into build/podcast
 	cmake -S tool -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)
@@ -54,8 +63,12 @@ run: build venv ## generate the demo dataset (first time), land it, run the pipe
 	$(PODCAST) run
 	$(PODCAST) report
 
-test: build venv venv-fakesnow ## every test: C++ unit and integration tests, dbt data and unit tests
+test: build venv venv-fakesnow venv-dagster ## every test: C++ unit and integration tests, dbt data and unit tests
 	ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -j 2
+
+orchestrate: build venv venv-dagster ## Dagster on http://127.0.0.1:$(PORT): assets, a daily schedule, a sensor on data/staging
+	@[ -f $(DEMO)/expected.json ] || $(PODCAST) generate --out $(DEMO)
+	orchestrate/serve $(PORT)
 
 bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json
 	$(BUILD)/podcast_bench --sizes $(BENCH_SIZES)
@@ -68,4 +81,4 @@ docs: venv ## dbt docs for the warehouse
 	cd warehouse && $(DBT) docs generate --profiles-dir .
 
 clean: ## remove build outputs and local data (keeps .venv)
-	rm -rf $(BUILD) data warehouse/target warehouse/logs
+	rm -rf $(BUILD) data .dagster bench-results warehouse/target warehouse/logs warehouse/.reference
