@@ -30,12 +30,16 @@
 #include <utility>
 #include <vector>
 
+#include "expected_figures.hpp"
+
 extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using podcast::integration::nonzero;
+using podcast::integration::require_expected_figures;
 using Environment = std::map<std::string, std::string>;
 
 // tool/tests/integration/<this file> -> the repository; PODCAST_HOME overrides it.
@@ -313,14 +317,6 @@ json figures_of(const std::map<std::string, Rows>& rows) {
     return figures;
 }
 
-json nonzero(const json& codes) {
-    json kept = json::object();
-    for (const auto& [code, count] : codes.items()) {
-        if (count.get<std::int64_t>() != 0) kept[code] = count;
-    }
-    return kept;
-}
-
 struct Outcomes {
     json expected;
     json duckdb;
@@ -446,27 +442,6 @@ Outcomes build_outcomes() {
 const Outcomes& outcomes() {
     static const Outcomes built = build_outcomes();
     return built;
-}
-
-void require_expected_figures(const json& expected, const json& actual) {
-    REQUIRE(expected["files"] == actual["files"]);
-    REQUIRE(expected["raw_rows"] == actual["raw_rows"]);
-    REQUIRE(expected["valid_rows"] == actual["valid_rows"]);
-    REQUIRE(expected["invalid_rows"] == actual["invalid_rows"]);
-    REQUIRE(nonzero(expected["validation_codes"]) == actual["validation_codes"]);
-    REQUIRE(expected["cleansed_rows"] == actual["cleansed_rows"]);
-    REQUIRE(expected["fact_rows"] == actual["fact_rows"]);
-    REQUIRE(expected["q1"]["as_of"] == actual["q1_as_of"]);
-    REQUIRE(expected["q1"]["rows"] == actual["q1"]);
-    REQUIRE(expected["q3"]["users"] == actual["q3_users"]);
-    REQUIRE(expected["q2"].size() == actual["q2"].size());
-    for (std::size_t i = 0; i < expected["q2"].size(); ++i) {
-        INFO("country " << expected["q2"][i]["country"]);
-        REQUIRE(expected["q2"][i]["country"] == actual["q2"][i]["country"]);
-        REQUIRE(expected["q2"][i]["completions"] == actual["q2"][i]["completions"]);
-        REQUIRE(std::abs(expected["q2"][i]["avg_listen_through_rate"].get<double>() -
-                         actual["q2"][i]["avg_listen_through_rate"].get<double>()) < 1e-9);
-    }
 }
 
 }  // namespace
