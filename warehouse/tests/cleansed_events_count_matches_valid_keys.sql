@@ -13,7 +13,9 @@ with valid_events as (
     where
         {{ list_is_empty('validation_errors') }}
         {%- if not flags.FULL_REFRESH %}
-        and load_at = (select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest)
+            and load_at = (
+                select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest
+            )
         {%- endif %}
 ),
 
@@ -26,21 +28,28 @@ valid_keys as (
     from valid_events
 ),
 
+-- noqa: disable=LT02
 cleansed as (
     select count(*) as row_count
-    from {{ ref('cleansed_events') }} as cleansed_events
-    {%- if not flags.FULL_REFRESH %}
-    inner join valid_keys
-        on
-            cleansed_events.user_id = valid_keys.user_id
-            and cleansed_events.episode_id = valid_keys.episode_id
-            and cast(cleansed_events.event_type as varchar) = valid_keys.event_type
-            and cleansed_events.timestamp = valid_keys.event_timestamp
-    {%- endif %}
+    from
+        {{ ref('cleansed_events') }} as cleansed_events
+        {%- if not flags.FULL_REFRESH %}
+        inner join valid_keys
+            on
+                cleansed_events.user_id = valid_keys.user_id
+                and cleansed_events.episode_id = valid_keys.episode_id
+                and cast(cleansed_events.event_type as varchar) = valid_keys.event_type
+                and cleansed_events.timestamp = valid_keys.event_timestamp
+        {%- endif %}
+),
+-- noqa: enable=LT02
+
+compared as (
+    select
+        cleansed.row_count as cleansed_rows,
+        (select count(*) from valid_keys) as distinct_valid_keys
+    from cleansed
 )
 
-select
-    cleansed.row_count as cleansed_rows,
-    (select count(*) from valid_keys) as distinct_valid_keys
-from cleansed
-where cleansed.row_count <> (select count(*) from valid_keys)
+select * from compared
+where cleansed_rows <> distinct_valid_keys
