@@ -237,8 +237,11 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     run_flags.data_dir = defaults.data_dir.string();
     auto* run_app = app.add_subcommand(
         "run",
-        "Run the pipeline (dbt build: seeds, load, validate, cleanse, analytics, tests) with "
-        "progress and a summary; one run per warehouse at a time");
+        "Run the pipeline (dbt build: seeds, load, validate, cleanse, analytics, data tests; "
+        "dbt unit tests are left to make test) with progress and a summary; one run per "
+        "warehouse at a time. When every event file is loaded, every layer has taken in the "
+        "latest load and the reference data and vars are those of the last successful run, it "
+        "says so and does not start dbt");
     run_app
         ->add_option("--target", run_flags.target,
                      "dbt target: dev (local DuckDB) or prod (Snowflake)")
