@@ -120,8 +120,15 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
             out << "already landed " << file.name << " (same content; removed from staging)\n";
         }
     }
-    out << (landed->empty() ? "nothing to land" : std::to_string(moved) + " file(s) landed")
-        << " in " << flags.data_dir << '\n';
+    if (landed->empty()) {
+        out << "nothing to land: no complete *.json file in";
+        for (const auto& source : sources) {
+            out << ' ' << source.string();
+        }
+        out << '\n';
+    } else {
+        out << moved << " file(s) landed in " << flags.data_dir << '\n';
+    }
     return {};
 }
 
