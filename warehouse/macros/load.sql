@@ -144,12 +144,8 @@
 {#- One row per event line of the given files (which passed the contract):
     filename, line_number (position among the file's non-blank lines), and
     the five keys as text. -#}
-{% macro read_event_lines(filenames) -%}
-    {{ return(adapter.dispatch('read_event_lines', 'podcast')(filenames)) }}
-{%- endmacro %}
-
-{% macro default__read_event_lines(filenames) -%}
-    {%- if filenames | length == 0 %}
+{#- The columns of read_event_lines, and no row: a run with no new file. -#}
+{% macro no_event_lines() -%}
     select
         {%- for key in event_keys() %}
         cast(null as varchar) as {{ key }},
@@ -157,6 +153,15 @@
         cast(null as varchar) as filename,
         cast(null as integer) as line_number
     where false
+{%- endmacro %}
+
+{% macro read_event_lines(filenames) -%}
+    {{ return(adapter.dispatch('read_event_lines', 'podcast')(filenames)) }}
+{%- endmacro %}
+
+{% macro default__read_event_lines(filenames) -%}
+    {%- if filenames | length == 0 %}
+    {{ no_event_lines() }}
     {%- else %}
     {#- One scan of all files. With DuckDB's preserve_insertion_order (the
         default) the scan yields the files in list order and each file's lines

@@ -1,23 +1,12 @@
-{#- Row count of a reference CSV file, for the seeds' row-count tests. -#}
-{% macro default__test_row_count_matches_csv(model, csv_file) %}
+{#- The records of a reference CSV file as a relation, for the seeds'
+    row-count tests. -#}
+{% macro reference_csv_relation(csv_file) -%}
+    {{ return(adapter.dispatch('reference_csv_relation', 'podcast')(csv_file)) }}
+{%- endmacro %}
 
-with seeded as (
-    select count(*) as row_count from {{ model }}
-),
-
-in_file as (
-    select count(*) as row_count
-    from read_csv({{ sql_quote(reference_dir() ~ '/' ~ csv_file) }}, header = true, all_varchar = true)
-)
-
-select
-    seeded.row_count as seeded_rows,
-    in_file.row_count as file_rows
-from seeded
-cross join in_file
-where seeded.row_count <> in_file.row_count
-
-{% endmacro %}
+{% macro default__reference_csv_relation(csv_file) -%}
+    read_csv({{ sql_quote(reference_dir() ~ '/' ~ csv_file) }}, header = true, all_varchar = true)
+{%- endmacro %}
 
 {#- dbt writes each seed's compiled SQL to target/run/<project>/<seed path>;
     with an absolute seed path that is the CSV file itself, which dbt would

@@ -238,13 +238,7 @@
     among the file's non-blank lines. -#}
 {% macro snowflake__read_event_lines(filenames) -%}
     {%- if filenames | length == 0 %}
-    select
-        {%- for key in event_keys() %}
-        cast(null as varchar) as {{ key }},
-        {%- endfor %}
-        cast(null as varchar) as filename,
-        cast(null as integer) as line_number
-    where false
+    {{ no_event_lines() }}
     {%- else %}
     select
         {%- for key in event_keys() %}
@@ -262,34 +256,18 @@
 
 {#- The seeds' row-count test: the CSV's records, counted by Snowflake from the
     file PUT to the reference stage (the emulator counts the local file). -#}
-{% macro snowflake__test_row_count_matches_csv(model, csv_file) %}
-{%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
-{%- if execute and not snowflake_emulator() -%}
-    {%- do create_snowflake_load_objects() -%}
-    {%- do put_to_stage(local_path, csv_file, snowflake_reference_stage()) -%}
-{%- endif %}
-
-with seeded as (
-    select count(*) as row_count from {{ model }}
-),
-
-in_file as (
-    select count(*) as row_count
-    {%- if snowflake_emulator() %}
-    from read_csv({{ sql_quote(local_path) }}, header = true, all_varchar = true)
-    {%- else %}
-    from @{{ snowflake_reference_stage() }}/{{ csv_file }} (file_format => '{{ snowflake_reference_csv_format() }}')
-    {%- endif %}
-)
-
-select
-    seeded.row_count as seeded_rows,
-    in_file.row_count as file_rows
-from seeded
-cross join in_file
-where seeded.row_count <> in_file.row_count
-
-{% endmacro %}
+{% macro snowflake__reference_csv_relation(csv_file) -%}
+    {%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
+    {%- if execute and not snowflake_emulator() -%}
+        {%- do create_snowflake_load_objects() -%}
+        {%- do put_to_stage(local_path, csv_file, snowflake_reference_stage()) -%}
+    {%- endif -%}
+    {%- if snowflake_emulator() -%}
+        read_csv({{ sql_quote(local_path) }}, header = true, all_varchar = true)
+    {%- else -%}
+        @{{ snowflake_reference_stage() }}/{{ csv_file }} (file_format => '{{ snowflake_reference_csv_format() }}')
+    {%- endif -%}
+{%- endmacro %}
 
 {#- Non-blank lines per given file, counted on the stage. -#}
 {% macro snowflake__file_line_counts(filenames) -%}
