@@ -21,6 +21,7 @@
 #include "podcast/database.hpp"
 #include "podcast/generate.hpp"
 #include "podcast/paths.hpp"
+#include "podcast/run.hpp"
 #include "podcast/table.hpp"
 
 namespace fs = std::filesystem;
@@ -101,19 +102,6 @@ Measured run_podcast(const std::vector<std::string>& arguments, const fs::path& 
     ::waitpid(child, nullptr, 0);
     return Measured{static_cast<int>(values[0]), seconds_since(start),
                     static_cast<double>(values[1]) / 1024.0};
-}
-
-// The last line of <warehouse>.runs.jsonl: the run's own record, with seconds per step.
-ordered_json last_run_record(const fs::path& warehouse) {
-    std::ifstream in(podcast::runs_log_for(warehouse));
-    std::string line;
-    std::string last;
-    while (std::getline(in, line)) {
-        if (!line.empty()) {
-            last = line;
-        }
-    }
-    return last.empty() ? ordered_json::object() : ordered_json::parse(last);
 }
 
 std::string sql_list(const std::vector<fs::path>& files) {
@@ -242,7 +230,7 @@ ordered_json bench_size(std::int64_t events, const fs::path& work, int days) {
     const Workspace big = fresh_workspace(root / "history", generated / "reference");
     link_days(history, big.loading);
     const Measured full = run_or_die(big, true, "full pipeline (--full-refresh)");
-    const ordered_json full_record = last_run_record(big.warehouse);
+    const ordered_json full_record = podcast::last_run_record(big.warehouse);
     const Measured nothing_new = run_or_die(big, false, "run with nothing new");
     link_days({all_days[static_cast<std::size_t>(days)]}, big.loading);
     const Measured day_last = run_or_die(big, false, "incremental day " + std::to_string(days + 1));
@@ -266,7 +254,9 @@ ordered_json bench_size(std::int64_t events, const fs::path& work, int days) {
         {"parse_floor_seconds", parse},
         {"load_floor_seconds", load},
         {"pipeline_seconds", full.seconds},
-        {"pipeline_steps_seconds", full_record.value("seconds", ordered_json::object())},
+        {"pipeline_steps_seconds", full_record.is_object()
+                                       ? full_record.value("seconds", ordered_json::object())
+                                       : ordered_json::object()},
         {"pipeline_events_per_second", static_cast<double>(pipeline_events) / full.seconds},
         {"pipeline_peak_rss_mib", full.peak_rss_mib},
         {"pipeline_over_load_floor", full.seconds / load},

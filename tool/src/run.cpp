@@ -13,6 +13,7 @@
 
 #include "podcast/checksum.hpp"
 #include "podcast/dbt.hpp"
+#include "podcast/land.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/process.hpp"
 #include "podcast/warehouse.hpp"
@@ -280,22 +281,18 @@ Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann
     return md5_hex(text);
 }
 
-// The event files of the loading directory as the load sees them: every *.json at any depth,
-// no part of the relative name starting with '.', empty files aside (they load no row).
+// The event files of the loading directory as the load sees them: every complete name (land's
+// rule) at any depth, empty files aside (they load no row).
 std::vector<std::string> event_files_in(const fs::path& data_dir) {
     std::vector<std::string> names;
     std::error_code error;
     for (fs::recursive_directory_iterator it(data_dir, error), end; !error && it != end;
          it.increment(error)) {
-        const fs::path relative = it->path().lexically_relative(data_dir);
-        bool hidden = false;
-        for (const auto& part : relative) {
-            hidden = hidden || part.string().starts_with(".");
-        }
+        const std::string relative = it->path().lexically_relative(data_dir).generic_string();
         std::error_code ignored;
-        if (!hidden && it->is_regular_file(ignored) && it->path().extension() == ".json" &&
+        if (is_complete_name(relative) && it->is_regular_file(ignored) &&
             it->file_size(ignored) > 0) {
-            names.push_back(relative.generic_string());
+            names.push_back(relative);
         }
     }
     return names;
@@ -303,15 +300,7 @@ std::vector<std::string> event_files_in(const fs::path& data_dir) {
 
 // True when the last recorded run succeeded with the same inputs and every event file is loaded.
 bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
-    std::ifstream runs(runs_log_for(options.warehouse));
-    std::string line;
-    std::string last;
-    while (std::getline(runs, line)) {
-        if (!line.empty()) {
-            last = line;
-        }
-    }
-    const auto record = nlohmann::json::parse(last, nullptr, false);
+    const auto record = last_run_record(options.warehouse);
     const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
     if ((outcome != "success" && outcome != "up to date") ||
         record.value("inputs", "") != fingerprint) {
@@ -350,6 +339,19 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
     return true;
 }
 }  // namespace
+
+nlohmann::ordered_json last_run_record(const fs::path& warehouse) {
+    std::ifstream in(runs_log_for(warehouse));
+    std::string line;
+    nlohmann::ordered_json last;
+    while (std::getline(in, line)) {
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object()) {
+            last = std::move(parsed);
+        }
+    }
+    return last;
+}
 
 Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) {
     RunOptions options = given;

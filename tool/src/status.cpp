@@ -4,24 +4,11 @@
 #include <string>
 
 #include "podcast/paths.hpp"
+#include "podcast/run.hpp"
 #include "podcast/warehouse.hpp"
 
 namespace podcast {
 namespace {
-
-// The last JSON line of <warehouse>.runs.jsonl, or null.
-nlohmann::ordered_json last_run(const std::filesystem::path& warehouse) {
-    std::ifstream in(runs_log_for(warehouse));
-    std::string line;
-    nlohmann::ordered_json last;
-    while (std::getline(in, line)) {
-        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object()) {
-            last = std::move(parsed);
-        }
-    }
-    return last;
-}
 
 std::string text_of(const nlohmann::ordered_json& value) {
     if (value.is_string()) {
@@ -42,7 +29,7 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         "load_at "
         "from bronze.raw_events group by filename order by filename");
     const Table layers = rows_per_layer(*reader);
-    const nlohmann::ordered_json run = last_run(options.warehouse);
+    const nlohmann::ordered_json run = last_run_record(options.warehouse);
 
     if (options.format == StatusFormat::json) {
         nlohmann::ordered_json document = {

@@ -143,9 +143,10 @@
 
 {#- One row per event line of the given files (which passed the contract):
     filename, line_number (position among the file's non-blank lines), and
-    the five keys as text. -#}
-{#- The columns of read_event_lines, and no row: a run with no new file. -#}
-{% macro no_event_lines() -%}
+    the five keys as text. With no file (a run with nothing new), the same
+    columns and no row; the adapters' versions only see files. -#}
+{% macro read_event_lines(filenames) -%}
+    {%- if filenames | length == 0 -%}
     select
         {%- for key in event_keys() %}
         cast(null as varchar) as {{ key }},
@@ -153,16 +154,12 @@
         cast(null as varchar) as filename,
         cast(null as integer) as line_number
     where false
-{%- endmacro %}
-
-{% macro read_event_lines(filenames) -%}
+    {%- else -%}
     {{ return(adapter.dispatch('read_event_lines', 'podcast')(filenames)) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro default__read_event_lines(filenames) -%}
-    {%- if filenames | length == 0 %}
-    {{ no_event_lines() }}
-    {%- else %}
     {#- One scan of all files. With DuckDB's preserve_insertion_order (the
         default) the scan yields the files in list order and each file's lines
         in order, so a row number over the scan, less its file's first, is
@@ -186,7 +183,6 @@
         substr(filename, {{ data_dir() | length + 2 }}) as filename,
         cast(scan_row - min(scan_row) over (partition by filename) + 1 as integer) as line_number
     from scanned
-    {%- endif %}
 {%- endmacro %}
 
 {#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}
@@ -197,11 +193,17 @@
 {#- Non-blank lines per given event file (filename, row_count), for the test
     that raw_events holds one row per such line. -#}
 {% macro file_line_counts(filenames) -%}
+    {%- if filenames | length == 0 -%}
+    select
+        cast(null as varchar) as filename,
+        cast(0 as bigint) as row_count
+    where false
+    {%- else -%}
     {{ return(adapter.dispatch('file_line_counts', 'podcast')(filenames)) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro default__file_line_counts(filenames) -%}
-    {%- if filenames | length > 0 %}
     select
         substr(filename, {{ data_dir() | length + 2 }}) as filename,
         len(list_filter(
@@ -209,10 +211,4 @@
             line -> trim(line, {{ whitespace_chars() }}) <> ''
         )) as row_count
     from read_text({{ event_file_paths(filenames) }})
-    {%- else %}
-        select
-            cast(null as varchar) as filename,
-            cast(0 as bigint) as row_count
-        where false
-    {%- endif %}
 {%- endmacro %}

@@ -237,9 +237,6 @@
     other value as its JSON text), filename, and line_number, the position
     among the file's non-blank lines. -#}
 {% macro snowflake__read_event_lines(filenames) -%}
-    {%- if filenames | length == 0 %}
-    {{ no_event_lines() }}
-    {%- else %}
     select
         {%- for key in event_keys() %}
         cast(parsed_lines.event:"{{ key }}" as varchar) as {{ key }},
@@ -251,7 +248,6 @@
     from (
         {{ snowflake_parsed_lines(filenames) }}
     ) as parsed_lines
-    {%- endif %}
 {%- endmacro %}
 
 {#- The seeds' row-count test: the CSV's records, counted by Snowflake from the
@@ -271,7 +267,6 @@
 
 {#- Non-blank lines per given file, counted on the stage. -#}
 {% macro snowflake__file_line_counts(filenames) -%}
-    {%- if filenames | length > 0 %}
     select
         filename,
         count(*) as row_count
@@ -279,12 +274,6 @@
         {{ snowflake_parsed_lines(filenames) }}
     ) as parsed_lines
     group by filename
-    {%- else %}
-    select
-        cast(null as varchar) as filename,
-        cast(0 as bigint) as row_count
-    where false
-    {%- endif %}
 {%- endmacro %}
 
 {#- dbt-snowflake's incremental models merge from a temporary view; the

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "podcast/lock.hpp"
 #include "podcast/result.hpp"
 
@@ -29,5 +31,9 @@ struct RunOptions {
 // summary and appends the run to <warehouse>.runs.jsonl. A failing node is printed on `err`, one
 // line each; the returned error is dbt's message (a load-contract violation verbatim).
 Result<void> run_pipeline(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// The last record of <warehouse>.runs.jsonl (a "started" line while a run is under way or after
+// one was killed), or null when there is none.
+nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse);
 
 }  // namespace podcast

@@ -32,19 +32,24 @@ struct CommandOutcome {
     std::string output;  // stdout and stderr, joined
 };
 
-// Runs build/podcast with the arguments, capturing its output.
-inline CommandOutcome run_podcast_binary(const std::vector<std::string>& arguments) {
+// Runs a process to its end, capturing its output.
+inline CommandOutcome run_capturing(const ProcessSpec& spec) {
     CommandOutcome outcome;
-    ProcessSpec spec{PODCAST_BINARY, arguments, fs::current_path(), {}};
     auto status = run_process(spec, [&](std::string_view line) {
         outcome.output.append(line);
         outcome.output.push_back('\n');
     });
     if (!status) {
-        throw std::runtime_error("could not start podcast: " + status.error().message);
+        throw std::runtime_error("could not start " + spec.executable.string() + ": " +
+                                 status.error().message);
     }
     outcome.exit_code = *status;
     return outcome;
+}
+
+// Runs build/podcast with the arguments, capturing its output.
+inline CommandOutcome run_podcast_binary(const std::vector<std::string>& arguments) {
+    return run_capturing(ProcessSpec{PODCAST_BINARY, arguments, fs::current_path(), {}});
 }
 
 // One JSON line with the five keys; a nullopt value is written as JSON null.
@@ -135,25 +140,16 @@ public:
     // step leaves behind (bronze.raw_events committed, nothing downstream).
     [[nodiscard]] CommandOutcome load_only() const {
         const fs::path project = fs::path(PODCAST_SOURCE_DIR) / "warehouse";
-        CommandOutcome outcome;
-        ProcessSpec spec{fs::path(PODCAST_SOURCE_DIR) / ".venv/bin/dbt",
-                         {"run", "--select", "raw_events", "--project-dir", project.string(),
-                          "--profiles-dir", project.string()},
-                         project,
-                         {{"PODCAST_WAREHOUSE", warehouse().string()},
-                          {"PODCAST_DATA_DIR", loading().string()},
-                          {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
-                          {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
-                          {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}};
-        auto status = run_process(spec, [&](std::string_view line) {
-            outcome.output.append(line);
-            outcome.output.push_back('\n');
-        });
-        if (!status) {
-            throw std::runtime_error("could not start dbt: " + status.error().message);
-        }
-        outcome.exit_code = *status;
-        return outcome;
+        return run_capturing(ProcessSpec{
+            fs::path(PODCAST_SOURCE_DIR) / ".venv/bin/dbt",
+            {"run", "--select", "raw_events", "--project-dir", project.string(), "--profiles-dir",
+             project.string()},
+            project,
+            {{"PODCAST_WAREHOUSE", warehouse().string()},
+             {"PODCAST_DATA_DIR", loading().string()},
+             {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
+             {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
+             {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
     }
 
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
