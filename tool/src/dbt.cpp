@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <set>
@@ -88,6 +89,23 @@ std::string one_line(std::string_view text) {
     return result;
 }
 
+void DbtLog::remember_logged_step(std::string_view message) {
+    static constexpr std::string_view prefix = "podcast step seconds: ";
+    if (!message.starts_with(prefix)) {
+        return;
+    }
+    const std::string entry(message.substr(prefix.size()));
+    const auto equals = entry.rfind('=');
+    if (equals == std::string::npos || equals == 0) {
+        return;
+    }
+    char* end = nullptr;
+    const double seconds = std::strtod(entry.c_str() + equals + 1, &end);
+    if (end != entry.c_str() + equals + 1 && seconds >= 0) {
+        logged_step_seconds_[entry.substr(0, equals)] += seconds;
+    }
+}
+
 std::optional<NodeResult> DbtLog::consume(std::string_view line) {
     const auto event = nlohmann::json::parse(line, nullptr, false);
     if (event.is_discarded() || !event.is_object() || !member(event, "info").is_object()) {
@@ -120,6 +138,11 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
     const std::string schema = string_at(member(node_info, "node_relation"), "schema");
     if (!unique_id.empty() && !schema.empty()) {
         schema_by_node_[unique_id] = schema;
+    }
+
+    if (name == "JinjaLogInfo") {
+        remember_logged_step(message);
+        return std::nullopt;
     }
 
     if (name == "RunResultError") {
@@ -213,7 +236,8 @@ double compile_seconds(const nlohmann::json& result) {
 
 RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
-                                        double wall_seconds) {
+                                        double wall_seconds,
+                                        const std::map<std::string, double>& logged_step_seconds) {
     static const std::vector<std::string> step_order = {
         "hooks",   "seed",         "contract check", "load", "validate",
         "cleanse", "other models", "analytics",      "tests"};
@@ -246,7 +270,9 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
             step = "hooks";
         } else if (type == "model" && model == "raw_events") {
             // The load contract is checked while dbt compiles raw_events (before any insert).
-            const double check = compile_seconds(result);
+            const auto logged = logged_step_seconds.find("contract check");
+            const double check = std::min(
+                time, logged != logged_step_seconds.end() ? logged->second : compile_seconds(result));
             seconds_by_step["contract check"] += check;
             seconds_by_step["load"] += time - check;
             continue;

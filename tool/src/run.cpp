@@ -495,7 +495,8 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
     if (!run_results.is_discarded()) {
         const RunResultsSummary summary =
-            summarize_run_results(run_results, log.schema_by_node(), wall_seconds);
+            summarize_run_results(run_results, log.schema_by_node(), wall_seconds,
+                                  log.logged_step_seconds());
         counts["tests_passed"] = summary.tests_passed;
         counts["tests_failed"] = summary.tests_failed;
         out << "\nTests: " << summary.tests_passed << " passed, " << summary.tests_failed

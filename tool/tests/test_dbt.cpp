@@ -133,6 +133,31 @@ SCENARIO("run results are summed per pipeline step and tests are counted", "[run
     }
 }
 
+SCENARIO("a step time the macros log replaces raw_events' compile phase as the contract check",
+         "[run][dbt]") {
+    GIVEN("a log with the contract check's logged seconds and a line that only looks like one") {
+        DbtLog log;
+        log.consume(R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: contract check=0.25"}, "data": {"msg": "podcast step seconds: contract check=0.25"}})");
+        log.consume(R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: broken"}, "data": {}})");
+        REQUIRE(std::map<std::string, double>{{"contract check", 0.25}} ==
+                log.logged_step_seconds());
+        WHEN("raw_events took 2 seconds, 1.5 of them compiling (the check and the read)") {
+            const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 2.0, "results": [
+                {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0,
+                 "timing": [{"name": "compile", "started_at": "2026-11-29T10:00:00.000000Z", "completed_at": "2026-11-29T10:00:01.500000Z"}]}]})");
+            const auto summary = podcast::summarize_run_results(run_results, {}, 3.0,
+                                                                log.logged_step_seconds());
+            THEN("the contract check is the logged time and the load the rest") {
+                REQUIRE(summary.steps.size() == 3);
+                REQUIRE(summary.steps[0].step == "contract check");
+                REQUIRE(summary.steps[0].seconds == 0.25);
+                REQUIRE(summary.steps[1].step == "load");
+                REQUIRE(summary.steps[1].seconds == 1.75);
+            }
+        }
+    }
+}
+
 SCENARIO("dbt vars hold load_at and each --var, JSON when it parses", "[run][dbt]") {
     WHEN("vars are built from a number, a JSON list and a plain date") {
         const auto vars = podcast::build_vars(

@@ -19,8 +19,14 @@
     {{ return(adapter.dispatch('trim_whitespace', 'podcast')(expression)) }}
 {%- endmacro %}
 
+{#- Most values have nothing to trim; finding that out with one anchored
+    regex is about half the cost of trim() with a character list. -#}
 {% macro default__trim_whitespace(expression) -%}
-    trim({{ expression }}, {{ whitespace_chars() }})
+    case
+        when regexp_matches({{ expression }}, '^[ \t\n\r]|[ \t\n\r]$')
+            then trim({{ expression }}, {{ whitespace_chars() }})
+        else {{ expression }}
+    end
 {%- endmacro %}
 
 {#- The operand cast to varchar (a no-op on Snowflake): the emulator drops
@@ -55,14 +61,20 @@
                     and {{ try_to_integer('substr(' ~ column ~ ', 24, 2)') }} <= 59
                 )
             )
-            then {{ dbt.dateadd(
-                'minute',
-                "case when length(" ~ column ~ ") = 25 then (case when substr(" ~ column ~ ", 20, 1) = '+' then -1 else 1 end) * ("
-                    ~ try_to_integer('substr(' ~ column ~ ', 21, 2)') ~ " * 60 + "
-                    ~ try_to_integer('substr(' ~ column ~ ', 24, 2)') ~ ") else 0 end",
-                try_parse_local_timestamp('substr(' ~ column ~ ', 1, 19)')
-            ) }}
+            then {{ parse_valid_timestamp(column) }}
     end
+{%- endmacro %}
+
+{#- parse_timestamp without the format check, for a value that passed it
+    (a valid row's timestamp): cleansing need not match the pattern again. -#}
+{% macro parse_valid_timestamp(column) -%}
+    {{ dbt.dateadd(
+        'minute',
+        "case when length(" ~ column ~ ") = 25 then (case when substr(" ~ column ~ ", 20, 1) = '+' then -1 else 1 end) * ("
+            ~ try_to_integer('substr(' ~ column ~ ', 21, 2)') ~ " * 60 + "
+            ~ try_to_integer('substr(' ~ column ~ ', 24, 2)') ~ ") else 0 end",
+        try_parse_local_timestamp('substr(' ~ column ~ ', 1, 19)')
+    ) }}
 {%- endmacro %}
 
 {#- A positive integer that fits a 32-bit INTEGER, written as digits only;
@@ -71,8 +83,13 @@
     case
         when {{ regex_full_match(column, '[0-9]+') }}
             and {{ try_to_bigint(column) }} between 1 and 2147483647
-            then cast({{ try_to_bigint(column) }} as integer)
+            then {{ parse_valid_duration(column) }}
     end
+{%- endmacro %}
+
+{#- parse_duration for a value that passed it. -#}
+{% macro parse_valid_duration(column) -%}
+    cast({{ try_to_bigint(column) }} as integer)
 {%- endmacro %}
 
 {#- The timestamp as interaction_id hashes it: YYYY-MM-DDTHH:MM:SS. -#}

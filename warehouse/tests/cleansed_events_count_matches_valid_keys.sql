@@ -8,7 +8,7 @@ with valid_events as (
         {{ clean_id('user_id') }} as user_id,
         {{ clean_id('episode_id') }} as episode_id,
         {{ clean_event_type('event_type') }} as event_type,
-        {{ parse_timestamp('timestamp') }} as event_timestamp
+        {{ parse_valid_timestamp('timestamp') }} as event_timestamp
     from {{ ref('raw_events_validated') }}
     where
         {{ list_is_empty('validation_errors') }}

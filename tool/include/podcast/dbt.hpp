@@ -50,16 +50,24 @@ public:
     [[nodiscard]] const std::map<std::string, std::string>& schema_by_node() const noexcept {
         return schema_by_node_;
     }
+    // Seconds the project's macros logged for a step inside a node ("podcast step seconds:
+    // STEP=SECONDS", e.g. the load contract check while raw_events compiles), summed per step.
+    [[nodiscard]] const std::map<std::string, double>& logged_step_seconds() const noexcept {
+        return logged_step_seconds_;
+    }
     // Output that was not a JSON log line (a Python traceback, for instance); the last few.
     [[nodiscard]] const std::vector<std::string>& other_output() const noexcept {
         return other_output_;
     }
 
 private:
+    void remember_logged_step(std::string_view message);
+
     std::vector<NodeFailure> failures_;
     std::vector<std::string> errors_;
     std::optional<std::string> load_contract_violation_;
     std::map<std::string, std::string> schema_by_node_;
+    std::map<std::string, double> logged_step_seconds_;
     std::vector<std::string> other_output_;
 };
 
@@ -88,10 +96,12 @@ struct RunResultsSummary {
 // raw_events_validated (validate), cleansed_events (cleanse); models in schema gold (analytics);
 // other models; tests and unit tests; on-run-start/end hooks. dbt start-up is the wall time of the
 // whole dbt process minus run_results' elapsed_time (parsing, connecting and everything outside
-// node execution).
+// node execution). The contract check is the "contract check" the macros logged, else
+// raw_events' compile phase; the rest of raw_events is the load.
 RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
-                                        double wall_seconds);
+                                        double wall_seconds,
+                                        const std::map<std::string, double>& logged_step_seconds = {});
 
 // 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
 std::string format_load_at(std::chrono::system_clock::time_point time);

@@ -1,5 +1,6 @@
 {#- Incremental by filename: only files not loaded yet are read. Every row of
     a run shares that run's load_at. -#}
+{{ config(post_hook="{{ drop_event_lines_scan() }}") }}
 {%- set filenames = new_event_files() -%}
 {%- do assert_load_contract(filenames) -%}
 

@@ -18,10 +18,10 @@ normalised as (
         {{ as_event_type(clean_event_type('event_type')) }} as event_type,
         {{ clean_id('user_id') }} as user_id,
         {{ clean_id('episode_id') }} as episode_id,
-        {{ parse_timestamp('timestamp') }} as timestamp,
+        {{ parse_valid_timestamp('timestamp') }} as timestamp,
         case
             when {{ clean_event_type('event_type') }} in ({{ sql_string_list(event_types_with_duration()) }})
-                then {{ parse_duration('duration') }}
+                then {{ parse_valid_duration('duration') }}
         end as duration,
         load_at,
         filename,
