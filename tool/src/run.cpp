@@ -340,17 +340,30 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
 }
 }  // namespace
 
-nlohmann::ordered_json last_run_record(const fs::path& warehouse) {
+nlohmann::ordered_json last_run_record(const fs::path& warehouse, std::string_view outcome) {
     std::ifstream in(runs_log_for(warehouse));
     std::string line;
     nlohmann::ordered_json last;
     while (std::getline(in, line)) {
         auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object()) {
+        if (!parsed.is_discarded() && parsed.is_object() &&
+            (outcome.empty() || parsed.value("outcome", "") == outcome)) {
             last = std::move(parsed);
         }
     }
     return last;
+}
+
+std::string tested_since(const fs::path& warehouse, const std::string& fingerprint,
+                         bool full_refresh) {
+    if (full_refresh) {
+        return {};
+    }
+    const auto success = last_run_record(warehouse, "success");
+    if (!success.is_object() || success.value("inputs", "") != fingerprint) {
+        return {};
+    }
+    return success.value("load_at", "");
 }
 
 Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) {
@@ -452,6 +465,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         {"PODCAST_DATA_DIR", options.data_dir.string()},
         {"PODCAST_REFERENCE_DIR", reference_files->relative()},
         {"PODCAST_LOAD_AT", load_at},
+        // Data tests that can check only rows loaded since the last successful run do so.
+        {"PODCAST_TESTED_SINCE",
+         tested_since(options.warehouse, *fingerprint, options.full_refresh == FullRefresh::yes)},
         {"DBT_TARGET_PATH", target_path.string()},
         {"DBT_LOG_PATH", (state / "logs").string()},
     };

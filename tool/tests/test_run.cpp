@@ -246,3 +246,37 @@ SCENARIO("a run on a warehouse another run holds is refused as busy", "[run][loc
         }
     }
 }
+
+SCENARIO("data tests are scoped to rows written since the last successful run with the same inputs",
+         "[run]") {
+    GIVEN("a runs log: a success, a failure, then a run that never finished") {
+        TempDir dir;
+        const auto warehouse = dir.path() / "w.duckdb";
+        write_file(podcast::runs_log_for(warehouse),
+                   R"({"outcome":"success","load_at":"2024-08-01 00:00:00.000000","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"failure","load_at":"2024-08-02 00:00:00.000000","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"started","load_at":"2024-08-03 00:00:00.000000","inputs":"abc"})"
+                   "\n");
+        THEN("the last record is the unfinished run, the last success the first line") {
+            REQUIRE("started" == podcast::last_run_record(warehouse).value("outcome", ""));
+            REQUIRE("2024-08-01 00:00:00.000000" ==
+                    podcast::last_run_record(warehouse, "success").value("load_at", ""));
+        }
+        THEN("a run with the same inputs tests rows loaded after the success") {
+            REQUIRE("2024-08-01 00:00:00.000000" ==
+                    podcast::tested_since(warehouse, "abc", false));
+        }
+        THEN("a full refresh, or other inputs, test every row") {
+            REQUIRE(podcast::tested_since(warehouse, "abc", true).empty());
+            REQUIRE(podcast::tested_since(warehouse, "other", false).empty());
+        }
+    }
+    GIVEN("no runs log") {
+        TempDir dir;
+        THEN("every row is tested") {
+            REQUIRE(podcast::tested_since(dir.path() / "w.duckdb", "abc", false).empty());
+        }
+    }
+}

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,7 +34,14 @@ struct RunOptions {
 Result<void> run_pipeline(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 // The last record of <warehouse>.runs.jsonl (a "started" line while a run is under way or after
-// one was killed), or null when there is none.
-nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse);
+// one was killed), or null when there is none. With an outcome, the last record with that outcome.
+nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
+                                       std::string_view outcome = {});
+
+// The load_at from which a run's data tests need only check rows: that of the last successful run
+// on the warehouse with the same inputs (fingerprint), since everything older passed its tests
+// then. Empty (test every row) on a full refresh, or with no such run.
+std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
+                         bool full_refresh);
 
 }  // namespace podcast

@@ -204,3 +204,55 @@ SCENARIO("Runs killed after their load are completed by the next run, as a full 
         }
     }
 }
+
+SCENARIO("An incremental run tests the keys written since the last successful run, and still "
+         "finds a duplicate of an older row",
+         "[cleanse]") {
+    GIVEN("a successful run, then a duplicate of its cleansed row written later (as a bug would)") {
+        struct State {
+            std::unique_ptr<Workspace> workspace;
+            CommandOutcome first;
+            CommandOutcome second;
+            std::string second_uniqueness_sql;
+            CommandOutcome refreshed;
+            std::string refreshed_uniqueness_sql;
+        };
+        auto& state = once([] {
+            State s;
+            s.workspace = std::make_unique<Workspace>();
+            s.workspace->drop("2024-08-01/events.json",
+                              event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10));
+            s.first = s.workspace->run();
+            s.workspace->execute(
+                "insert into silver.cleansed_events select event_type, user_id, episode_id, "
+                "timestamp, duration, current_timestamp::timestamp, filename, line_number "
+                "from silver.cleansed_events");
+            s.workspace->drop("2024-08-02/events.json",
+                              event_line("play", "user_2", "ep_2", "2024-08-02T08:00:00", 20));
+            s.second = s.workspace->run();
+            s.second_uniqueness_sql =
+                s.workspace->compiled_test_sql("unique_combination_cleansed_ev");
+            s.refreshed = s.workspace->run({"--full-refresh"});
+            s.refreshed_uniqueness_sql =
+                s.workspace->compiled_test_sql("unique_combination_cleansed_ev");
+            return s;
+        });
+        WHEN("the next run loads a new file") {
+            THEN("its uniqueness test checks only the keys written since the first run") {
+                REQUIRE(0 == state.first.exit_code);
+                REQUIRE(state.second_uniqueness_sql.find("changed_keys") != std::string::npos);
+            }
+            THEN("the duplicate fails the run, named by the uniqueness test") {
+                REQUIRE(0 != state.second.exit_code);
+                REQUIRE(state.second.output.find("unique_combination_cleansed_events") !=
+                        std::string::npos);
+            }
+        }
+        WHEN("a full refresh follows") {
+            THEN("it tests every row, and the rebuilt table passes") {
+                REQUIRE(state.refreshed_uniqueness_sql.find("changed_keys") == std::string::npos);
+                REQUIRE(0 == state.refreshed.exit_code);
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -169,6 +170,37 @@ public:
         return result->to_table();
     }
 
+    // A statement that writes to the warehouse (a test tampering with it, as a bug would); throws
+    // on failure.
+    void execute(const std::string& sql) const {
+        auto database = Database::open(warehouse(), AccessMode::read_write);
+        if (!database) {
+            throw std::runtime_error(database.error().message);
+        }
+        auto connection = Connection::connect(*database);
+        if (!connection) {
+            throw std::runtime_error(connection.error().message);
+        }
+        if (auto result = connection->query(sql); !result) {
+            throw std::runtime_error(result.error().message + " in: " + sql);
+        }
+    }
+
+    // The dbt-compiled SQL of the last run's data test whose file name starts with `prefix` (dbt
+    // shortens long test names and adds a hash).
+    [[nodiscard]] std::string compiled_test_sql(const std::string& prefix) const {
+        const fs::path compiled = fs::path(warehouse().string() + ".dbt") / "target" / "compiled";
+        std::error_code error;
+        for (fs::recursive_directory_iterator it(compiled, error), end; !error && it != end;
+             it.increment(error)) {
+            if (it->path().filename().string().starts_with(prefix)) {
+                std::ifstream in(it->path());
+                return std::string(std::istreambuf_iterator<char>(in), {});
+            }
+        }
+        throw std::runtime_error("no compiled test " + prefix + " under " + compiled.string());
+    }
+
     // The single value of a one-row, one-column query, as text ("NULL" for null).
     [[nodiscard]] std::string scalar(const std::string& sql) const {
         const Table table = query(sql);
@@ -214,7 +246,10 @@ inline std::vector<std::string> rows_as_text(const Table& table) {
     for (const auto& row : table.rows) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            line += (i ? "|" : "") + row[i].value_or("NULL");
+            if (i > 0) {
+                line += '|';
+            }
+            line += row[i].value_or("NULL");
         }
         lines.push_back(line);
     }

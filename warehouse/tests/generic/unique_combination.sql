@@ -1,11 +1,44 @@
-{#- No two rows share the same values in `columns`. -#}
-{% test unique_combination(model, columns) %}
+{#- No two rows share the same values in `columns`.
 
+    With `changed_since` (a timestamp column set when a row is written, such
+    as load_at) and a run that says since when the rows were last tested
+    (tested_since), only the keys of rows written since then are checked,
+    each against the whole table: older rows were unique among themselves
+    when they were last tested, so a duplicate needs a newer row. The cost
+    then follows the new rows, not the history. -#}
+{% test unique_combination(model, columns, changed_since=none) %}
+{%- set since = tested_since() if changed_since else none %}
+
+{%- if since %}
+with changed_keys as (
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ changed_since }} > cast({{ sql_quote(since) }} as timestamp)
+)
+
+select
+    {%- for column in columns %}
+    model_rows.{{ column }},
+    {%- endfor %}
+    count(*) as occurrences
+from {{ model }} as model_rows
+inner join changed_keys
+    on
+    {%- for column in columns %}
+        model_rows.{{ column }} = changed_keys.{{ column }}{{ " and" if not loop.last }}
+    {%- endfor %}
+group by
+    {%- for column in columns %}
+    model_rows.{{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+having count(*) > 1
+{%- else %}
 select
     {{ columns | join(', ') }},
     count(*) as occurrences
 from {{ model }}
 group by {{ columns | join(', ') }}
 having count(*) > 1
+{%- endif %}
 
 {% endtest %}
