@@ -248,8 +248,8 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         "dbt unit tests are left to make test) with progress and a summary; one run per "
         "warehouse at a time. When every event file is loaded, every layer has taken in the "
         "latest load and the reference data and vars are those of the last successful run, it "
-        "says so and does not start dbt. Without --full-refresh, the uniqueness tests check the "
-        "keys loaded since the last successful run (against every row)");
+        "says so and does not start dbt. Without --full-refresh, data tests check the rows loaded "
+        "since the last successful run (uniqueness: their keys against every row)");
     run_app
         ->add_option("--target", run_flags.target,
                      "dbt target: dev (local DuckDB) or prod (Snowflake)")

@@ -205,7 +205,7 @@ SCENARIO("Runs killed after their load are completed by the next run, as a full 
     }
 }
 
-SCENARIO("An incremental run tests the keys written since the last successful run, and still "
+SCENARIO("An incremental run tests the rows written since the last successful run, and still "
          "finds a duplicate of an older row",
          "[cleanse]") {
     GIVEN("a successful run, then a duplicate of its cleansed row written later (as a bug would)") {
@@ -214,8 +214,10 @@ SCENARIO("An incremental run tests the keys written since the last successful ru
             CommandOutcome first;
             CommandOutcome second;
             std::string second_uniqueness_sql;
+            std::string second_accepted_values_sql;
             CommandOutcome refreshed;
             std::string refreshed_uniqueness_sql;
+            std::string refreshed_accepted_values_sql;
         };
         auto& state = once([] {
             State s;
@@ -232,15 +234,23 @@ SCENARIO("An incremental run tests the keys written since the last successful ru
             s.second = s.workspace->run();
             s.second_uniqueness_sql =
                 s.workspace->compiled_test_sql("unique_combination_cleansed_ev");
+            s.second_accepted_values_sql =
+                s.workspace->compiled_test_sql("accepted_values_cleansed_even");
             s.refreshed = s.workspace->run({"--full-refresh"});
             s.refreshed_uniqueness_sql =
                 s.workspace->compiled_test_sql("unique_combination_cleansed_ev");
+            s.refreshed_accepted_values_sql =
+                s.workspace->compiled_test_sql("accepted_values_cleansed_even");
             return s;
         });
         WHEN("the next run loads a new file") {
             THEN("its uniqueness test checks only the keys written since the first run") {
                 REQUIRE(0 == state.first.exit_code);
                 REQUIRE(state.second_uniqueness_sql.find("changed_keys") != std::string::npos);
+            }
+            THEN("its per-row tests read only the rows written since the first run") {
+                REQUIRE(state.second_accepted_values_sql.find("where load_at > cast(") !=
+                        std::string::npos);
             }
             THEN("the duplicate fails the run, named by the uniqueness test") {
                 REQUIRE(0 != state.second.exit_code);
@@ -251,6 +261,7 @@ SCENARIO("An incremental run tests the keys written since the last successful ru
         WHEN("a full refresh follows") {
             THEN("it tests every row, and the rebuilt table passes") {
                 REQUIRE(state.refreshed_uniqueness_sql.find("changed_keys") == std::string::npos);
+                REQUIRE(state.refreshed_accepted_values_sql.find("load_at >") == std::string::npos);
                 REQUIRE(0 == state.refreshed.exit_code);
             }
         }

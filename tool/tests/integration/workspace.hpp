@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <type_traits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -155,35 +156,23 @@ public:
 
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
     [[nodiscard]] Table query(const std::string& sql) const {
-        auto database = Database::open(warehouse(), AccessMode::read_only);
-        if (!database) {
-            throw std::runtime_error(database.error().message);
-        }
-        auto connection = Connection::connect(*database);
-        if (!connection) {
-            throw std::runtime_error(connection.error().message);
-        }
-        auto result = connection->query(sql);
-        if (!result) {
-            throw std::runtime_error(result.error().message + " in: " + sql);
-        }
-        return result->to_table();
+        return with_connection(AccessMode::read_only, [&](Connection& connection) {
+            auto result = connection.query(sql);
+            if (!result) {
+                throw std::runtime_error(result.error().message + " in: " + sql);
+            }
+            return result->to_table();
+        });
     }
 
     // A statement that writes to the warehouse (a test tampering with it, as a bug would); throws
     // on failure.
     void execute(const std::string& sql) const {
-        auto database = Database::open(warehouse(), AccessMode::read_write);
-        if (!database) {
-            throw std::runtime_error(database.error().message);
-        }
-        auto connection = Connection::connect(*database);
-        if (!connection) {
-            throw std::runtime_error(connection.error().message);
-        }
-        if (auto result = connection->query(sql); !result) {
-            throw std::runtime_error(result.error().message + " in: " + sql);
-        }
+        with_connection(AccessMode::read_write, [&](Connection& connection) {
+            if (auto result = connection.query(sql); !result) {
+                throw std::runtime_error(result.error().message + " in: " + sql);
+            }
+        });
     }
 
     // The dbt-compiled SQL of the last run's data test whose file name starts with `prefix` (dbt
@@ -220,6 +209,20 @@ public:
     }
 
 private:
+    // Opens the warehouse in the given mode for one use of a connection; throws on failure.
+    template <class Use>
+    std::invoke_result_t<Use, Connection&> with_connection(AccessMode mode, Use&& use) const {
+        auto database = Database::open(warehouse(), mode);
+        if (!database) {
+            throw std::runtime_error(database.error().message);
+        }
+        auto connection = Connection::connect(*database);
+        if (!connection) {
+            throw std::runtime_error(connection.error().message);
+        }
+        return use(*connection);
+    }
+
     static void write(const fs::path& path, const std::string& content) {
         fs::create_directories(path.parent_path());
         std::ofstream out(path, std::ios::binary);
