@@ -12,34 +12,9 @@
 #include <vector>
 
 #include "podcast/cli.hpp"
+#include "temp_dir.hpp"
 
 namespace podcast::testing {
-
-// A fresh directory under $TMPDIR, removed with everything in it at scope exit.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "podcast-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        path_ = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::filesystem::path& child) const {
-        return path_ / child;
-    }
-
-private:
-    std::filesystem::path path_;
-};
 
 inline void write_file(const std::filesystem::path& path, const std::string& content) {
     std::filesystem::create_directories(path.parent_path());

@@ -254,3 +254,11 @@
     from read_ndjson_objects({{ event_file_paths(filenames) }}, filename = true)
     group by filename
 {%- endmacro %}
+
+{#- The incremental filter of the models after the load: rows of loads this
+    model has not taken in yet (every load_at later than its latest). -#}
+{% macro loaded_after_this() -%}
+    load_at > (
+        select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
+    )
+{%- endmacro %}

@@ -3,7 +3,8 @@
 // pipeline against it, and the warehouse must hold the generator's expected.json figures and
 // the very interaction_ids of a DuckDB run of the same files (docs/snowflake.md).
 //
-// Self-contained on purpose: the C++ standard library, nlohmann_json, Catch2 and POSIX only.
+// Self-contained on purpose: the C++ standard library, nlohmann_json, Catch2 and POSIX only
+// (with the integration tests' shared project root, pinned "now" and temporary directory).
 // The emulator runs from .venv-fakesnow (make venv-fakesnow), the Snowflake figures are read
 // with warehouse/snowflake/query.py, the DuckDB ones with `podcast query`.
 #include <fcntl.h>
@@ -30,7 +31,9 @@
 #include <utility>
 #include <vector>
 
+#include "../temp_dir.hpp"
 #include "expected_figures.hpp"
+#include "project.hpp"
 
 extern char** environ;
 
@@ -39,18 +42,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using podcast::integration::nonzero;
+using podcast::integration::pinned_now;
+using podcast::integration::project_root;
+using podcast::testing::TempDir;
 using podcast::integration::require_expected_figures;
 using Environment = std::map<std::string, std::string>;
-
-// tool/tests/integration/<this file> -> the repository; PODCAST_HOME overrides it.
-fs::path project_root() {
-    if (const char* home = std::getenv("PODCAST_HOME"); home != nullptr && *home != '\0') {
-        return home;
-    }
-    return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
-}
-
-constexpr const char* pinned_now = "2030-01-01 00:00:00";
 
 // Settings of the emulated account: the emulator accepts any, and none is a secret.
 Environment snowflake_environment(int port) {
@@ -325,24 +321,6 @@ struct Outcomes {
     json snowflake_after_rerun;
 };
 
-class Workspace {
-public:
-    Workspace() {
-        std::string pattern = (fs::temp_directory_path() / "podcast-snowflake-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        root_ = pattern;
-    }
-    Workspace(const Workspace&) = delete;
-    Workspace& operator=(const Workspace&) = delete;
-    ~Workspace() {
-        std::error_code ignored;
-        fs::remove_all(root_, ignored);
-    }
-    [[nodiscard]] const fs::path& root() const { return root_; }
-
-private:
-    fs::path root_;
-};
 
 Outcome podcast(std::vector<std::string> arguments, const Environment& environment = {}) {
     arguments.insert(arguments.begin(), PODCAST_BINARY);
@@ -392,9 +370,9 @@ std::map<std::string, Rows> snowflake_rows(const fs::path& workspace, int port) 
 // Builds everything once: a generated dataset run on DuckDB, then on the emulator in two runs
 // (the first day, then the rest), then once more with no new file.
 Outcomes build_outcomes() {
-    Workspace workspace;
-    const fs::path generated = workspace.root() / "generated";
-    const fs::path loading = workspace.root() / "loading";
+    const TempDir workspace("podcast-snowflake");
+    const fs::path generated = workspace.path() / "generated";
+    const fs::path loading = workspace.path() / "loading";
     podcast({"generate", "--out", generated.string(), "--days", "3", "--events-per-day", "700",
              "--users", "80", "--episodes", "30", "--seed", "11", "--defect-rate", "0.12",
              "--duplicate-rate", "0.05"});
@@ -408,7 +386,7 @@ Outcomes build_outcomes() {
 
     const std::vector<std::string> common{"--reference-dir", (generated / "reference").string(),
                                           "--data-dir", loading.string(),
-                                          "--var", std::string("now=") + pinned_now};
+                                          "--var", "now=" + std::string(pinned_now)};
     auto run_arguments = [&](std::vector<std::string> extra) {
         std::vector<std::string> arguments{"run"};
         arguments.insert(arguments.end(), common.begin(), common.end());
@@ -416,14 +394,14 @@ Outcomes build_outcomes() {
         return arguments;
     };
 
-    const fs::path duckdb_warehouse = workspace.root() / "duckdb/warehouse.duckdb";
+    const fs::path duckdb_warehouse = workspace.path() / "duckdb/warehouse.duckdb";
     podcast(run_arguments({"--warehouse", duckdb_warehouse.string()}));
     outcomes.duckdb = figures_of(duckdb_rows(duckdb_warehouse));
 
-    Emulator emulator(workspace.root() / "emulator.log");
+    Emulator emulator(workspace.path() / "emulator.log");
     const Environment snowflake = snowflake_environment(emulator.port());
     // `podcast run --target prod` keeps its lock and run log beside this path; no DuckDB file.
-    const fs::path prod_state = workspace.root() / "prod/warehouse.duckdb";
+    const fs::path prod_state = workspace.path() / "prod/warehouse.duckdb";
     auto prod_run = [&](const std::vector<std::string>& files) {
         return podcast(run_arguments({"--target", "prod", "--warehouse", prod_state.string(),
                                       "--var", "snowflake_emulator=true",
@@ -431,11 +409,11 @@ Outcomes build_outcomes() {
                        snowflake);
     };
     prod_run({event_files.front()});
-    outcomes.snowflake_after_first_day = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    outcomes.snowflake_after_first_day = figures_of(snowflake_rows(workspace.path(), emulator.port()));
     prod_run(event_files);
-    outcomes.snowflake = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    outcomes.snowflake = figures_of(snowflake_rows(workspace.path(), emulator.port()));
     prod_run(event_files);
-    outcomes.snowflake_after_rerun = figures_of(snowflake_rows(workspace.root(), emulator.port()));
+    outcomes.snowflake_after_rerun = figures_of(snowflake_rows(workspace.path(), emulator.port()));
     return outcomes;
 }
 

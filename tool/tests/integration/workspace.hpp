@@ -21,13 +21,12 @@
 #include "podcast/database.hpp"
 #include "podcast/process.hpp"
 #include "podcast/table.hpp"
+#include "../temp_dir.hpp"
+#include "project.hpp"
 
 namespace podcast::integration {
 
 namespace fs = std::filesystem;
-
-// "Now" for every run, so that timestamp_out_of_range does not depend on the day the tests run.
-inline constexpr std::string_view pinned_now = "2030-01-01 00:00:00";
 
 struct CommandOutcome {
     int exit_code = -1;
@@ -85,24 +84,12 @@ inline const std::string default_episodes_csv =
 class Workspace {
 public:
     Workspace() {
-        std::string pattern =
-            (fs::temp_directory_path() / "podcast-integration-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        root_ = pattern;
         fs::create_directories(staging());
         fs::create_directories(loading());
         write_reference(default_users_csv, default_episodes_csv);
     }
-    Workspace(const Workspace&) = delete;
-    Workspace& operator=(const Workspace&) = delete;
-    ~Workspace() {
-        std::error_code ignored;
-        fs::remove_all(root_, ignored);
-    }
 
-    [[nodiscard]] const fs::path& root() const { return root_; }
+    [[nodiscard]] const fs::path& root() const { return root_.path(); }
     [[nodiscard]] fs::path reference() const { return root_ / "reference"; }
     [[nodiscard]] fs::path staging() const { return root_ / "staging"; }
     [[nodiscard]] fs::path loading() const { return root_ / "loading"; }
@@ -141,9 +128,9 @@ public:
     // Only the load model, through the pinned dbt itself: what a run killed right after its load
     // step leaves behind (bronze.raw_events committed, nothing downstream).
     [[nodiscard]] CommandOutcome load_only() const {
-        const fs::path project = fs::path(PODCAST_SOURCE_DIR) / "warehouse";
+        const fs::path project = project_root() / "warehouse";
         return run_capturing(ProcessSpec{
-            fs::path(PODCAST_SOURCE_DIR) / ".venv/bin/dbt",
+            project_root() / ".venv/bin/dbt",
             {"run", "--select", "raw_events", "--project-dir", project.string(), "--profiles-dir",
              project.string()},
             project,
@@ -232,7 +219,7 @@ private:
         }
     }
 
-    fs::path root_;
+    podcast::testing::TempDir root_{"podcast-integration"};
 };
 
 // Builds a scenario's expensive state once: Catch2 re-enters a SCENARIO for every THEN, and each

@@ -5,9 +5,7 @@
 with raw_events as (
     select * from {{ ref('raw_events') }}
     {%- if is_incremental() %}
-    where load_at > (
-        select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
-    )
+    where {{ loaded_after_this() }}
     {%- endif %}
 ),
 

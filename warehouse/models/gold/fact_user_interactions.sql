@@ -6,9 +6,7 @@
 with cleansed_events as (
     select * from {{ ref('cleansed_events') }}
     {%- if is_incremental() %}
-    where load_at > (
-        select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
-    )
+    where {{ loaded_after_this() }}
     {%- endif %}
 ),
 

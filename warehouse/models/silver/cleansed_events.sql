@@ -7,9 +7,7 @@ with valid_events as (
     select * from {{ ref('raw_events_validated') }}
     where {{ list_is_empty('validation_errors') }}
     {%- if is_incremental() %}
-        and load_at > (
-            select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
-        )
+        and {{ loaded_after_this() }}
     {%- endif %}
 ),
 
