@@ -6,12 +6,15 @@
 
 namespace podcast {
 
+// The one list of exit codes; `podcast --help` and docs/data-contract.md print it.
 enum class ExitCode : int {
     ok = 0,
-    failure = 1,      // the pipeline or a check failed
-    usage = 2,        // a bad flag or argument
-    busy = 3,         // the warehouse is held by a running pipeline
-    not_found = 4,    // a missing file, directory or warehouse
+    failure = 1,    // the pipeline failed (a dbt node or data test), or something unexpected
+    usage = 2,      // a bad flag, argument or --var value
+    busy = 3,       // the warehouse is held by a run (or by a reader, for a run)
+    not_found = 4,  // a missing file, directory or warehouse
+    refused = 5,    // input refused before anything was loaded or replaced: an event or
+                    // reference file breaking the contract, an unsafe name, a re-delivery
 };
 
 struct Error {
