@@ -38,7 +38,8 @@ LOAD_MODEL = "model.podcast.raw_events"
 UNIQUE_ID = "dagster_dbt/unique_id"  # dagster-dbt's metadata key on asset and check specs
 
 # podcast's exit codes (tool/include/podcast/result.hpp) that no retry can change.
-EXIT_USAGE, EXIT_NOT_FOUND = 2, 4
+# podcast's exit codes (docs/data-contract.md, "Exit codes"): these fail without retries.
+EXIT_USAGE, EXIT_NOT_FOUND, EXIT_REFUSED = 2, 4, 5
 # A load-contract violation is bad input, not bad luck (docs/data-contract.md).
 LOAD_CONTRACT_MARKER = "load contract violated:"
 
@@ -222,12 +223,13 @@ class PipelineConfig(dg.Config):
 )
 def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> dg.MaterializeResult:
     landed = podcast.invoke(
-        context.log, ["land", podcast.staging_dir, "--data-dir", podcast.data_dir]
+        context.log,
+        ["land", podcast.staging_dir, "--data-dir", podcast.data_dir, "--warehouse", podcast.warehouse],
     )
     if landed.exit_code != 0:
         # "refusing ...": an unsafe name, or a name already landed with other content.
         refused = landed.error_line().startswith("podcast: refusing ")
-        permanent = landed.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND) or refused
+        permanent = landed.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND, EXIT_REFUSED) or refused
         raise _failure("podcast land", landed, [landed.error_line()], permanent)
     return dg.MaterializeResult(
         metadata={
@@ -314,7 +316,7 @@ def warehouse_models(
         bad_input = any(
             r["status"] == "fail" or LOAD_CONTRACT_MARKER in _message(r) for r in failed
         )
-        permanent = run.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND) or bad_input
+        permanent = run.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND, EXIT_REFUSED) or bad_input
         details = [f"{r['status']}: {r['unique_id']}: {_message(r)}" for r in failed]
         raise _failure("podcast run", run, details or [run.error_line()], permanent)
 

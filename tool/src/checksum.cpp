@@ -13,9 +13,9 @@ namespace {
 
 using DigestContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
-DigestContext new_md5_context() {
+DigestContext new_context(const EVP_MD* digest) {
     DigestContext context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (context && EVP_DigestInit_ex(context.get(), EVP_md5(), nullptr) != 1) {
+    if (context && EVP_DigestInit_ex(context.get(), digest, nullptr) != 1) {
         context.reset();
     }
     return context;
@@ -37,24 +37,22 @@ std::string hex_digest(EVP_MD_CTX* context) {
     return hex;
 }
 
-}  // namespace
-
-std::string md5_hex(std::string_view text) {
-    DigestContext context = new_md5_context();
+std::string hex_of(const EVP_MD* digest, std::string_view text) {
+    DigestContext context = new_context(digest);
     if (!context || EVP_DigestUpdate(context.get(), text.data(), text.size()) != 1) {
-        throw std::runtime_error("OpenSSL could not compute an MD5 digest");
+        throw std::runtime_error("OpenSSL could not compute a digest");
     }
     return hex_digest(context.get());
 }
 
-Result<std::string> md5_file(const std::filesystem::path& path) {
+Result<std::string> hex_of_file(const EVP_MD* digest, const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return fail("could not read " + path.string(), ExitCode::not_found);
     }
-    DigestContext context = new_md5_context();
+    DigestContext context = new_context(digest);
     if (!context) {
-        return fail("could not start an MD5 digest");
+        return fail("could not start a digest");
     }
     std::array<char, 1 << 16> buffer{};
     while (in) {
@@ -69,9 +67,21 @@ Result<std::string> md5_file(const std::filesystem::path& path) {
     }
     std::string hex = hex_digest(context.get());
     if (hex.empty()) {
-        return fail("could not finish the MD5 digest of " + path.string());
+        return fail("could not finish the digest of " + path.string());
     }
     return hex;
+}
+
+}  // namespace
+
+std::string md5_hex(std::string_view text) { return hex_of(EVP_md5(), text); }
+
+Result<std::string> md5_file(const std::filesystem::path& path) { return hex_of_file(EVP_md5(), path); }
+
+std::string sha256_hex(std::string_view text) { return hex_of(EVP_sha256(), text); }
+
+Result<std::string> sha256_file(const std::filesystem::path& path) {
+    return hex_of_file(EVP_sha256(), path);
 }
 
 }  // namespace podcast

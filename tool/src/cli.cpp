@@ -11,6 +11,7 @@
 #include "podcast/dbt.hpp"
 #include "podcast/generate.hpp"
 #include "podcast/land.hpp"
+#include "podcast/load_record.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/query.hpp"
 #include "podcast/report.hpp"
@@ -54,6 +55,7 @@ struct GenerateFlags {
 struct LandFlags {
     std::vector<std::string> sources;
     std::string data_dir;
+    std::string warehouse;
 };
 
 struct RunFlags {
@@ -107,7 +109,18 @@ Result<void> generate_command(const GenerateFlags& flags, std::ostream& out) {
 
 Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     const std::vector<std::filesystem::path> sources(flags.sources.begin(), flags.sources.end());
-    auto landed = land(sources, flags.data_dir);
+    // The warehouse's record tells a re-delivery of a loaded (and since archived) file. While a
+    // run holds the warehouse it cannot be read; the run itself then refuses a changed file.
+    auto record = read_load_record(flags.warehouse, LockMode::take_shared);
+    if (!record && record.error().code != ExitCode::busy) {
+        return std::unexpected(record.error());
+    }
+    if (!record) {
+        out << "note: " << one_line(record.error().message)
+            << "; landing without its load record (the next run refuses a loaded name with new "
+               "content)\n";
+    }
+    auto landed = land(sources, flags.data_dir, record ? *record : LoadRecord{});
     if (!landed) {
         return std::unexpected(landed.error());
     }
@@ -116,8 +129,11 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
         if (file.outcome == LandOutcome::landed) {
             ++moved;
             out << "landed " << file.name << '\n';
-        } else {
+        } else if (file.outcome == LandOutcome::already_present) {
             out << "already landed " << file.name << " (same content; removed from staging)\n";
+        } else {
+            out << "already loaded " << file.name
+                << " (the warehouse recorded the same content; removed from staging)\n";
         }
     }
     if (landed->empty()) {
@@ -238,6 +254,7 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         ->add_option("--data-dir", land_flags.data_dir,
                      "The loading directory (env PODCAST_DATA_DIR)")
         ->capture_default_str();
+    add_warehouse_option(*land_app, land_flags.warehouse, defaults);
 
     RunFlags run_flags;
     run_flags.reference_dir = defaults.reference_dir.string();

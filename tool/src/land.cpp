@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "podcast/checksum.hpp"
+#include "podcast/event_files.hpp"
 
 namespace podcast {
 namespace fs = std::filesystem;
@@ -133,6 +134,12 @@ Result<std::vector<Candidate>> candidates_of(const fs::path& source) {
             it.disable_recursion_pending();  // a hidden directory holds nothing complete
             continue;
         }
+        if (it->is_symlink() && !leaf.starts_with('.')) {
+            return fail("refusing " + it->path().string() +
+                            ": a symlink in a staging directory (land takes regular files; give "
+                            "a linked file as its own SRC to land its content)",
+                        ExitCode::refused);
+        }
         if (it->is_regular_file()) {
             found.push_back(
                 Candidate{it->path(), it->path().lexically_relative(source).generic_string()});
@@ -144,15 +151,43 @@ Result<std::vector<Candidate>> candidates_of(const fs::path& source) {
     return found;
 }
 
-Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir) {
+// Whether the source holds what the warehouse recorded loading under its name.
+Result<PlannedMove> plan_against_record(const Candidate& candidate, const LoadedFile& loaded) {
+    const std::string refused = "refusing " + candidate.source.string() + ": " + candidate.name +
+                                " was loaded at " + loaded.load_at;
+    if (!loaded.sha256) {
+        return fail(refused + ", and its content then is not recorded, so a re-delivery cannot "
+                              "be told from new events: deliver them under a new name",
+                    ExitCode::refused);
+    }
+    auto sha256 = sha256_file(candidate.source);
+    if (!sha256) {
+        return std::unexpected(sha256.error());
+    }
+    if (*sha256 != *loaded.sha256) {
+        return fail(refused + " with different content (loaded sha256 " + *loaded.sha256 +
+                        ", new sha256 " + *sha256 +
+                        "): a loaded file is never loaded again; deliver new events under a new "
+                        "name",
+                    ExitCode::refused);
+    }
+    return PlannedMove{candidate, LandOutcome::already_loaded};
+}
+
+Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir,
+                         const LoadRecord& record) {
     if (!is_safe_name(candidate.name)) {
         return fail("refusing " + candidate.source.string() + ": the name '" + candidate.name +
-                    "' is unsafe to glob or quote (allowed: A-Z a-z 0-9 . _ - and /, no part "
-                    "starting with '.')");
+                        "' is unsafe to glob or quote (allowed: A-Z a-z 0-9 . _ - and /, no part "
+                        "starting with '.')",
+                    ExitCode::refused);
     }
     const fs::path destination = data_dir / candidate.name;
     std::error_code error;
     if (!fs::exists(destination, error)) {
+        if (const auto loaded = record.find(candidate.name); loaded != record.end()) {
+            return plan_against_record(candidate, loaded->second);
+        }
         return PlannedMove{candidate, LandOutcome::landed};
     }
     auto source_md5 = md5_file(candidate.source);
@@ -165,13 +200,44 @@ Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir) {
     }
     if (*source_md5 != *destination_md5) {
         return fail("refusing " + candidate.source.string() + ": " + candidate.name +
-                    " was already landed with different content (landed md5 " + *destination_md5 +
-                    ", new md5 " + *source_md5 + ")");
+                        " was already landed with different content (landed md5 " +
+                        *destination_md5 + ", new md5 " + *source_md5 + ")",
+                    ExitCode::refused);
     }
     return PlannedMove{candidate, LandOutcome::already_present};
 }
 
-Result<void> move_into_place(const Candidate& candidate, const fs::path& data_dir) {
+// True when the same bytes are in both files.
+bool same_content(const fs::path& first, const fs::path& second) {
+    auto a = md5_file(first);
+    auto b = md5_file(second);
+    return a && b && *a == *b;
+}
+
+// The source must come from outside the loading directory: landing the loading directory, a
+// folder inside it or one holding it would move (and remove) the files it already holds.
+Result<void> check_source_outside(const fs::path& source, const fs::path& data_dir) {
+    std::error_code error;
+    const fs::path from = fs::weakly_canonical(fs::absolute(source), error);
+    const fs::path into = fs::weakly_canonical(fs::absolute(data_dir), error);
+    auto is_within = [](const fs::path& path, const fs::path& directory) {
+        const fs::path relative = path.lexically_relative(directory);
+        return !relative.empty() && *relative.begin() != "..";
+    };
+    if (is_within(from, into)) {
+        return fail("refusing " + source.string() + ": it is the loading directory " +
+                        into.string() + " or inside it (land moves files from staging into it)",
+                    ExitCode::refused);
+    }
+    if (is_within(into, from)) {
+        return fail("refusing " + source.string() + ": it holds the loading directory " +
+                        into.string() + " (land moves files from staging into it)",
+                    ExitCode::refused);
+    }
+    return {};
+}
+
+Result<LandOutcome> move_into_place(const Candidate& candidate, const fs::path& data_dir) {
     const fs::path destination = data_dir / candidate.name;
     const fs::path directory = destination.parent_path();
     std::error_code error;
@@ -188,17 +254,29 @@ Result<void> move_into_place(const Candidate& candidate, const fs::path& data_di
     fs::remove(temporary, error);
     if (auto copied = copy_and_sync(candidate.source, temporary); !copied) {
         fs::remove(temporary, error);
-        return copied;
+        return std::unexpected(copied.error());
     }
     // No-replace, so a file landed meanwhile by someone else is never overwritten.
     if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, destination.c_str(), RENAME_NOREPLACE) !=
         0) {
+        const int code = errno;
         const std::string reason = errno_text();
         fs::remove(temporary, error);
+        if (code == EEXIST && same_content(candidate.source, destination)) {
+            return LandOutcome::already_present;  // another land moved the same file meanwhile
+        }
+        if (code == EEXIST) {
+            return fail("refusing " + candidate.source.string() + ": " + candidate.name +
+                            " was landed meanwhile, by another land, with different content",
+                        ExitCode::refused);
+        }
         return fail("could not move " + candidate.name + " into " + data_dir.string() + ": " +
                     reason);
     }
-    return fsync_directory(directory);
+    if (auto synced = fsync_directory(directory); !synced) {
+        return std::unexpected(synced.error());
+    }
+    return LandOutcome::landed;
 }
 
 void remove_source(const fs::path& source) {
@@ -226,7 +304,18 @@ bool is_safe_name(std::string_view relative_name) {
 }
 
 Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
-                                     const fs::path& data_dir) {
+                                     const fs::path& data_dir, const LoadRecord& record) {
+    if (has_glob_characters(fs::absolute(data_dir).lexically_normal().string())) {
+        return fail("the loading directory " + data_dir.string() +
+                        " holds a glob character (* ? [ ] { }), which the load would expand: "
+                        "choose a path without them (--data-dir)",
+                    ExitCode::refused);
+    }
+    for (const auto& source : sources) {
+        if (auto outside = check_source_outside(source, data_dir); !outside) {
+            return std::unexpected(outside.error());
+        }
+    }
     std::error_code error;
     fs::create_directories(data_dir, error);
     if (error) {
@@ -251,7 +340,7 @@ Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
     }
     std::vector<PlannedMove> moves;
     for (const auto& [name, candidate] : by_name) {
-        auto planned = plan(candidate, data_dir);
+        auto planned = plan(candidate, data_dir, record);
         if (!planned) {
             return std::unexpected(planned.error());
         }
@@ -259,13 +348,16 @@ Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
     }
     std::vector<LandedFile> landed;
     for (const auto& move : moves) {
-        if (move.outcome == LandOutcome::landed) {
-            if (auto moved = move_into_place(move.candidate, data_dir); !moved) {
+        LandOutcome outcome = move.outcome;
+        if (outcome == LandOutcome::landed) {
+            auto moved = move_into_place(move.candidate, data_dir);
+            if (!moved) {
                 return std::unexpected(moved.error());
             }
+            outcome = *moved;
         }
         remove_source(move.candidate.source);
-        landed.push_back(LandedFile{move.candidate.name, move.outcome});
+        landed.push_back(LandedFile{move.candidate.name, outcome});
     }
     return landed;
 }

@@ -13,7 +13,8 @@
 
 #include "podcast/checksum.hpp"
 #include "podcast/dbt.hpp"
-#include "podcast/land.hpp"
+#include "podcast/event_files.hpp"
+#include "podcast/load_record.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/process.hpp"
 #include "podcast/warehouse.hpp"
@@ -281,25 +282,12 @@ Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann
     return md5_hex(text);
 }
 
-// The event files of the loading directory as the load sees them: every complete name (land's
-// rule) at any depth, empty files aside (they load no row).
-std::vector<std::string> event_files_in(const fs::path& data_dir) {
-    std::vector<std::string> names;
-    std::error_code error;
-    for (fs::recursive_directory_iterator it(data_dir, error), end; !error && it != end;
-         it.increment(error)) {
-        const std::string relative = it->path().lexically_relative(data_dir).generic_string();
-        std::error_code ignored;
-        if (is_complete_name(relative) && it->is_regular_file(ignored) &&
-            it->file_size(ignored) > 0) {
-            names.push_back(relative);
-        }
+// True when the last recorded run succeeded with the same inputs, no event file is new, and every
+// layer has taken in the latest load (a run stopped after its load step has not).
+bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool no_new_files) {
+    if (!no_new_files) {
+        return false;
     }
-    return names;
-}
-
-// True when the last recorded run succeeded with the same inputs and every event file is loaded.
-bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
     const auto record = last_run_record(options.warehouse);
     const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
     if ((outcome != "success" && outcome != "up to date") ||
@@ -310,7 +298,6 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
     if (!reader) {
         return false;
     }
-    // Every layer has taken in the latest load (a run stopped after its load step has not).
     auto caught_up = reader->query(
         "select (select max(load_at) from bronze.raw_events) is not distinct from "
         "(select max(load_at) from bronze.raw_events_validated) "
@@ -319,24 +306,78 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint) {
         "(select max(load_at) from silver.cleansed_events) "
         "and (select max(load_at) from silver.cleansed_events) is not distinct from "
         "(select max(load_at) from gold.fact_user_interactions)");
-    if (!caught_up || caught_up->rows.size() != 1 ||
-        caught_up->rows.front().front().value_or("") != "true") {
-        return false;
+    return caught_up && caught_up->rows.size() == 1 &&
+           caught_up->rows.front().front().value_or("") == "true";
+}
+
+// What the run loads, decided before dbt starts: the loading directory's event files whose names
+// are not in the warehouse's record, each checked against the load contract.
+struct LoadPlan {
+    std::vector<std::string> listed;  // every event file of the loading directory
+    std::vector<std::string> ignored;  // other files there
+    std::vector<CheckedFile> new_files;
+    double check_seconds = 0;
+};
+
+Result<LoadPlan> plan_load(const RunOptions& options) {
+    auto listing = list_loading_directory(options.data_dir);
+    if (!listing) {
+        return std::unexpected(listing.error());
     }
-    auto loaded = reader->query("select distinct filename from bronze.raw_events");
-    if (!loaded) {
-        return false;
+    auto record = read_load_record(options.warehouse, LockMode::already_held);
+    if (!record) {
+        return std::unexpected(record.error());
     }
-    std::set<std::string> loaded_names;
-    for (const auto& row : loaded->rows) {
-        loaded_names.insert(row.front().value_or(""));
+    auto names = new_event_files(options.data_dir, listing->event_files, *record);
+    if (!names) {
+        return std::unexpected(names.error());
     }
-    for (const auto& name : event_files_in(options.data_dir)) {
-        if (!loaded_names.contains(name)) {
-            return false;
+    LoadPlan plan;
+    for (const auto& file : listing->event_files) {
+        plan.listed.push_back(file.name);
+    }
+    plan.ignored = std::move(listing->ignored);
+    const auto started = std::chrono::steady_clock::now();
+    auto checked = check_event_files(options.data_dir, *names, 2);
+    if (!checked) {
+        return std::unexpected(checked.error());
+    }
+    plan.new_files = std::move(*checked);
+    plan.check_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return plan;
+}
+
+void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostream& out) {
+    if (!plan.ignored.empty()) {
+        out << "Not event files (not *.json), left alone in " << data_dir.string() << ":";
+        for (std::size_t i = 0; i < plan.ignored.size() && i < 5; ++i) {
+            out << ' ' << plan.ignored[i];
+        }
+        if (plan.ignored.size() > 5) {
+            out << " and " << plan.ignored.size() - 5 << " more";
+        }
+        out << '\n';
+    }
+    std::int64_t rows = 0;
+    for (const auto& file : plan.new_files) {
+        rows += file.rows;
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", plan.check_seconds);
+    out << "New event files: " << plan.new_files.size() << " (" << rows
+        << " lines, load contract checked in " << seconds << "s)" << std::endl;
+}
+
+// The run's steps with the C++ contract check (before dbt) added to the one dbt logs.
+void add_contract_check(RunResultsSummary& summary, double seconds) {
+    for (auto& step : summary.steps) {
+        if (step.step == "contract check") {
+            step.seconds += seconds;
+            return;
         }
     }
-    return true;
+    summary.steps.insert(summary.steps.begin(), StepTime{"contract check", seconds});
 }
 }  // namespace
 
@@ -403,17 +444,31 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(lock.error());
     }
 
+    // Paths, names and the record decide what is new; the new files are checked against the load
+    // contract here, before dbt starts, so a refused file leaves the warehouse untouched.
+    auto plan = plan_load(options);
+    if (!plan) {
+        append_run_record(options.warehouse,
+                          nlohmann::ordered_json{{"start", iso_time(start)},
+                                                 {"end", iso_time(Clock::now())},
+                                                 {"outcome", "refused"},
+                                                 {"warehouse", options.warehouse.string()},
+                                                 {"target", target_name(options.target)},
+                                                 {"error", plan.error().message}},
+                          err);
+        return std::unexpected(plan.error());
+    }
     // dbt cannot list a local directory on Snowflake: the run names the loading directory's
     // event files (relative names), and the warehouse PUTs those not loaded yet to the stage.
     if (options.target == Target::prod && !vars->contains("event_files")) {
-        (*vars)["event_files"] = event_files_in(options.data_dir);
+        (*vars)["event_files"] = plan->listed;
     }
     auto fingerprint = inputs_fingerprint(options, *vars);
     if (!fingerprint) {
         return std::unexpected(fingerprint.error());
     }
     if (options.target == Target::dev && options.full_refresh == FullRefresh::no &&
-        nothing_new(options, *fingerprint)) {
+        nothing_new(options, *fingerprint, plan->new_files.empty())) {
         out << "Nothing new: every event file in " << options.data_dir.string()
             << " is loaded and the reference data and settings are those of the last successful "
                "run, so the warehouse is up to date (dbt not started; --full-refresh rebuilds)\n";
@@ -434,7 +489,12 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(reference_files.error());
     }
 
+    print_load_plan(*plan, options.data_dir, out);
     const fs::path state = dbt_state_dir_for(options.warehouse);
+    const fs::path manifest = state / "load_manifest.csv";
+    if (auto written = write_load_manifest(manifest, options.data_dir, plan->new_files); !written) {
+        return written;
+    }
     const fs::path target_path = state / "target";
     const fs::path run_results_path = target_path / "run_results.json";
     fs::remove(run_results_path, error);  // a stale one must not be read as this run's
@@ -465,6 +525,8 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         {"PODCAST_DATA_DIR", options.data_dir.string()},
         {"PODCAST_REFERENCE_DIR", reference_files->relative()},
         {"PODCAST_LOAD_AT", load_at},
+        // The new files, checked: the load reads exactly these and records them.
+        {"PODCAST_LOAD_MANIFEST", manifest.string()},
         // Data tests that can check only rows loaded since the last successful run do so.
         {"PODCAST_TESTED_SINCE",
          tested_since(options.warehouse, *fingerprint, options.full_refresh == FullRefresh::yes)},
@@ -510,9 +572,10 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     std::ifstream run_results_file(run_results_path);
     const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
     if (!run_results.is_discarded()) {
-        const RunResultsSummary summary =
+        RunResultsSummary summary =
             summarize_run_results(run_results, log.schema_by_node(), wall_seconds,
                                   log.logged_step_seconds());
+        add_contract_check(summary, plan->check_seconds);
         counts["tests_passed"] = summary.tests_passed;
         counts["tests_failed"] = summary.tests_failed;
         out << "\nTests: " << summary.tests_passed << " passed, " << summary.tests_failed
@@ -521,12 +584,13 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
             out << ", " << summary.tests_skipped << " skipped";
         }
         out << '\n';
-        print_section(out, "Time per step", steps_table(summary, wall_seconds));
+        print_section(out, "Time per step",
+                      steps_table(summary, wall_seconds + plan->check_seconds));
         nlohmann::ordered_json steps = nlohmann::ordered_json::object();
         for (const auto& step : summary.steps) {
             steps[step.step] = step.seconds;
         }
-        steps["total"] = wall_seconds;
+        steps["total"] = wall_seconds + plan->check_seconds;
         step_seconds = std::move(steps);
     }
     if (options.target == Target::prod) {

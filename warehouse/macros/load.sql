@@ -22,14 +22,92 @@
     '{{ text | replace("'", "''") }}'
 {%- endmacro %}
 
-{#- Relative names of the event files not in the model yet, in name order
-    (every file, on a full refresh). Empty at parse time. -#}
+{#- The manifest `podcast run` writes after checking the new event files
+    against the load contract (PODCAST_LOAD_MANIFEST: a CSV of filename,
+    row_count, byte_count, sha256), or '' when dbt runs by hand. -#}
+{% macro load_manifest() -%}
+    {{ return(env_var('PODCAST_LOAD_MANIFEST', '')) }}
+{%- endmacro %}
+
+{#- read_path is the file itself, or for a file starting with a byte-order
+    mark (which DuckDB's reader refuses) a copy without it that podcast made
+    for the run. -#}
+{% macro load_manifest_relation() -%}
+    read_csv({{ sql_quote(load_manifest()) }}, header = true, columns = {
+        'filename': 'varchar', 'row_count': 'bigint', 'byte_count': 'bigint',
+        'sha256': 'varchar', 'read_path': 'varchar'
+    })
+{%- endmacro %}
+
+{#- The path to read each given file from: the manifest's read_path, or (by
+    hand) the file below the loading directory. A list of [name, path]. -#}
+{% macro event_read_paths(filenames) -%}
+    {%- if load_manifest() -%}
+        {%- set query -%}
+            select filename, read_path from {{ load_manifest_relation() }} order by filename
+        {%- endset -%}
+        {%- set rows = run_query(query).rows -%}
+        {{ return(rows | map('list') | list) }}
+    {%- endif -%}
+    {%- set pairs = [] -%}
+    {%- for name in filenames -%}
+        {%- do pairs.append([name, data_dir() ~ '/' ~ name]) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
+{%- endmacro %}
+
+{#- The record of every loaded event file (bronze.loaded_files), kept in the
+    load's own transaction by raw_events' post-hook: a file is in it exactly
+    when its rows are in raw_events (none, for a file of blank lines). -#}
+{% macro load_record_relation() -%}
+    {{ return(api.Relation.create(database=target.database, schema='bronze', identifier='loaded_files')) }}
+{%- endmacro %}
+
+{#- on-run-start: the record's table, when a build or run starts on a new
+    warehouse; on a warehouse loaded before the record existed, filled from
+    raw_events (no byte counts or digests for those files). -#}
+{% macro create_load_record() -%}
+    {%- if execute and flags.WHICH in ['build', 'run'] -%}
+        {%- set record = load_record_relation() -%}
+        {%- if adapter.get_relation(database=record.database, schema=record.schema, identifier=record.identifier) is none -%}
+            {%- do adapter.create_schema(record) -%}
+            {%- call statement('create_load_record') -%}
+                create table {{ record }} (
+                    filename varchar not null,
+                    load_at timestamp not null,
+                    row_count bigint not null,
+                    byte_count bigint,
+                    sha256 varchar
+                )
+            {%- endcall -%}
+            {%- set raw_events = adapter.get_relation(database=record.database, schema=record.schema, identifier='raw_events') -%}
+            {%- if raw_events is not none -%}
+                {%- call statement('fill_load_record') -%}
+                    insert into {{ record }} (filename, load_at, row_count)
+                    select filename, max(load_at), count(*) from {{ raw_events }} group by filename
+                {%- endcall -%}
+            {%- endif -%}
+            {%- do adapter.commit() -%}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Relative names of the event files to load, in name order: those of the
+    manifest when `podcast run` checked them; by hand, every event file found
+    below the loading directory that the record does not hold. Empty at
+    parse time. -#}
 {% macro new_event_files() -%}
     {{ return(adapter.dispatch('new_event_files', 'podcast')()) }}
 {%- endmacro %}
 
 {% macro default__new_event_files() -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- if load_manifest() -%}
+        {%- set query -%}
+            select filename from {{ load_manifest_relation() }} order by filename
+        {%- endset -%}
+        {{ return(run_query(query).columns[0].values() | list) }}
+    {%- endif -%}
     {%- set prefix_length = data_dir() | length + 2 -%}
     {%- set query -%}
         with found as (
@@ -39,12 +117,29 @@
         select filename
         from found
         where not regexp_matches(filename, '(^|/)[.]')
-        {%- if is_incremental() %}
-            and filename not in (select distinct filename from {{ this }})
-        {%- endif %}
+            and filename not in (select filename from {{ load_record_relation() }})
         order by filename
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- raw_events' post-hook, inside its transaction: the files just loaded
+    join the record, with the manifest's counts and digests, or (by hand)
+    their lines counted by a reader other than the load's. -#}
+{% macro record_loaded_files() -%}
+    {%- set filenames = new_event_files() -%}
+    {%- if filenames | length == 0 -%}
+    select 1
+    {%- elif load_manifest() -%}
+    insert into {{ load_record_relation() }} (filename, load_at, row_count, byte_count, sha256)
+    select filename, cast({{ sql_quote(load_at()) }} as timestamp), row_count, byte_count, sha256
+    from {{ load_manifest_relation() }}
+    {%- else -%}
+    insert into {{ load_record_relation() }} (filename, load_at, row_count)
+    select files.filename, cast({{ sql_quote(load_at()) }} as timestamp), coalesce(counts.row_count, 0)
+    from (values {% for name in filenames %}({{ sql_quote(name) }}){{ ", " if not loop.last }}{% endfor %}) as files (filename)
+    left join ({{ file_line_counts(filenames) }}) as counts on files.filename = counts.filename
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Fails the run, before anything is loaded, when a non-blank line of the
@@ -58,6 +153,11 @@
 {% macro default__assert_load_contract(filenames) -%}
     {%- if not execute or filenames | length == 0 -%}{{ return('') }}{%- endif -%}
     {%- set started = modules.datetime.datetime.now() -%}
+    {%- if load_manifest() -%}
+        {#- `podcast run` checked these files strictly (RFC 8259) before dbt started. -#}
+        {%- do log_step_seconds('contract check', started) -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set prefix_length = data_dir() | length + 2 -%}
     {%- set fast_check -%}
         select distinct substr(filename, {{ prefix_length }}) as filename
@@ -177,34 +277,51 @@
         line's position in the file. (A row_number() window over the scan
         would serialise the read, at about twice the cost.) The model's
         post-hook drops the table (drop_event_lines_scan). -#}
+    {%- set files = event_read_paths(filenames) if execute else [] -%}
     {%- if execute -%}
         {%- call statement('scan_event_lines', auto_begin=false) -%}
             create or replace temporary table {{ event_lines_scan() }} as
             select *
             from read_json(
-                {{ event_file_paths(filenames) }},
+                [{%- for name, path in files %}{{ sql_quote(path) }}{{ ", " if not loop.last }}{% endfor -%}],
                 format = 'newline_delimited',
                 filename = true,
+                {#- Twice podcast's line limit (16 MiB), so that check is the one that speaks. -#}
+                maximum_object_size = 33554432,
                 columns = { {%- for key in event_keys() %}{{ key }}: 'VARCHAR'{{ ", " if not loop.last }}{% endfor %} }
             )
         {%- endcall -%}
     {%- endif %}
-    with first_rows as (
+    with files (filename, read_path) as (
+        values
+        {%- for name, path in files %}
+        ({{ sql_quote(name) }}, {{ sql_quote(path) }}){{ "," if not loop.last }}
+        {%- endfor %}
+    ),
+
+    first_rows as (
         select
-            filename,
-            min(rowid) as first_row
-        from {{ event_lines_scan() }}
-        group by filename
+            files.filename,
+            scanned.read_path,
+            scanned.first_row
+        from (
+            select
+                filename as read_path,
+                min(rowid) as first_row
+            from {{ event_lines_scan() }}
+            group by filename
+        ) as scanned
+        inner join files on scanned.read_path = files.read_path
     )
 
     select
         {%- for key in event_keys() %}
         scan.{{ key }},
         {%- endfor %}
-        substr(scan.filename, {{ data_dir() | length + 2 }}) as filename,
+        first_rows.filename,
         cast(scan.rowid - first_rows.first_row + 1 as integer) as line_number
     from {{ event_lines_scan() }} as scan
-    inner join first_rows on scan.filename = first_rows.filename
+    inner join first_rows on scan.filename = first_rows.read_path
 {%- endmacro %}
 
 {#- The temporary table of the load's scan (DuckDB), and the post-hook of

@@ -1,44 +1,42 @@
-{#- Design: raw_events' row count matches the source files' row count. Checked
-    for the files of the latest load (the earlier ones were checked by their
-    own run): rows per file against the file's non-blank lines. -#}
-{%- set loaded_files = [] -%}
-{%- if execute and load_relation(ref('raw_events')) is not none -%}
-    {%- set query -%}
-        select distinct filename from {{ ref('raw_events') }}
-        where load_at = (select max(load_at) from {{ ref('raw_events') }})
-        order by filename
-    {%- endset -%}
-    {%- set loaded_files = run_query(query).columns[0].values() | list -%}
-{%- endif %}
+{#- Design: raw_events' row count matches the source file(s) row count. Rows
+    per file against the record's count of the file's non-blank lines, which
+    `podcast run` took reading the file itself before dbt started (by hand:
+    DuckDB's NDJSON object reader, not the load's). The files loaded since the
+    last tested run, or every file. -#}
+{%- set since = tested_since() -%}
 
-with raw_events as (
+with loaded as (
     select
         filename,
-        load_at
-    from {{ ref('raw_events') }}
-),
-
-loaded as (
-    select
-        filename,
+        load_at,
         count(*) as row_count
-    from raw_events
-    where raw_events.load_at = (select max(latest.load_at) from raw_events as latest)
-    group by filename
+    from {{ ref('raw_events') }}
+    {%- if since %}
+    where load_at > cast({{ sql_quote(since) }} as timestamp)
+    {%- endif %}
+    group by filename, load_at
 ),
 
-file_lines as (
-    {{- file_line_counts(loaded_files) }}
+recorded as (
+    select
+        filename,
+        load_at,
+        row_count
+    from {{ source('bronze', 'loaded_files') }}
+    {%- if since %}
+    where load_at > cast({{ sql_quote(since) }} as timestamp)
+    {%- endif %}
 ),
 
 compared as (
     select
-        coalesce(loaded.filename, file_lines.filename) as filename,
+        coalesce(loaded.filename, recorded.filename) as filename,
         loaded.row_count as loaded_rows,
-        file_lines.row_count as file_rows
+        recorded.row_count as recorded_rows
     from loaded
-    full outer join file_lines on loaded.filename = file_lines.filename
+    full outer join recorded
+        on loaded.filename = recorded.filename and loaded.load_at = recorded.load_at
 )
 
 select * from compared
-where loaded_rows is distinct from file_rows
+where coalesce(loaded_rows, 0) <> coalesce(recorded_rows, -1)

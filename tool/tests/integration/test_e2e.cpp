@@ -91,7 +91,8 @@ Outcome run_dataset(const Dataset& dataset) {
     std::sort(days.begin(), days.end());
     for (const auto& day : days) {
         const auto land = run_podcast_binary(
-            {"land", (day / "events.json").string(), "--data-dir", o.ws->loading().string()});
+            {"land", (day / "events.json").string(), "--data-dir", o.ws->loading().string(),
+                 "--warehouse", o.ws->warehouse().string()});
         if (land.exit_code != 0) {
             throw std::runtime_error("podcast land failed: " + land.output);
         }

@@ -111,7 +111,8 @@ public:
     }
 
     [[nodiscard]] CommandOutcome land() const {
-        return run_podcast_binary({"land", staging().string(), "--data-dir", loading().string()});
+        return run_podcast_binary({"land", staging().string(), "--data-dir", loading().string(),
+                                   "--warehouse", warehouse().string()});
     }
 
     // podcast run on this workspace, "now" pinned, with any extra arguments.

@@ -1,6 +1,12 @@
 {#- Incremental by filename: only files not loaded yet are read. Every row of
-    a run shares that run's load_at. -#}
-{{ config(post_hook="{{ drop_event_lines_scan() }}") }}
+    a run shares that run's load_at. Never rebuilt by --full-refresh: once a
+    file is loaded (and perhaps archived), its rows live here only. The
+    post-hooks run in the load's transaction: the files loaded join the
+    record (bronze.loaded_files) with their rows, or not at all. -#}
+{{ config(
+    full_refresh=false,
+    post_hook=["{{ drop_event_lines_scan() }}", "{{ record_loaded_files() }}"]
+) }}
 {%- set filenames = new_event_files() -%}
 {%- do assert_load_contract(filenames) -%}
 
