@@ -127,6 +127,10 @@
     join the record, with the manifest's counts and digests, or (by hand)
     their lines counted by a reader other than the load's. -#}
 {% macro record_loaded_files() -%}
+    {{ return(adapter.dispatch('record_loaded_files', 'podcast')()) }}
+{%- endmacro %}
+
+{% macro default__record_loaded_files() -%}
     {%- set filenames = new_event_files() -%}
     {%- if filenames | length == 0 -%}
     select 1
