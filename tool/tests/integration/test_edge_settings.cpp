@@ -69,10 +69,6 @@ Baseline loaded_baseline() {
     return baseline;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // podcast's own one-line error: the last line of the output starting with "podcast: ".
 std::string error_line(const CommandOutcome& outcome) {
     const auto at = outcome.output.rfind("podcast: ");
