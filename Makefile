@@ -17,7 +17,7 @@ DEMO    := $(ROOT)/data/demo
 BENCH_SIZES ?= 1000000,10000000
 
 # Debian packages the build and the tests use.
-APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev
 
 .PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
 

@@ -13,7 +13,7 @@ as_of as (
     select
         coalesce(
             {{ session_as_of() }},
-            {% if var('as_of') %}cast('{{ var("as_of") }}' as date){% else %}cast(null as date){% endif %},
+            {% if date_var('as_of') %}cast({{ sql_quote(date_var('as_of')) }} as date){% else %}cast(null as date){% endif %},
             (select cast(max(timestamp) as date) from fact)
         ) as as_of_date
 ),
