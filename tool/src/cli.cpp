@@ -32,6 +32,25 @@ const CLI::Validator iso_date(
     },
     "DATE");
 
+// "Exit codes: 0 ok (success), 1 failure (...), ..." from the one ExitCode list.
+std::string exit_codes_text() {
+    std::string text = "Exit codes (docs/data-contract.md):";
+    for (const auto& [code, name, meaning] : exit_code_meanings) {
+        text += "\n  " + std::to_string(static_cast<int>(code)) + " " + name + ": " + meaning;
+    }
+    return text;
+}
+
+// The generator's counts: a plain one-line message instead of CLI11's bound.
+Result<void> check_at_least(const char* flag, std::int64_t value, std::int64_t minimum) {
+    if (value < minimum) {
+        return fail(std::string(flag) + " must be at least " + std::to_string(minimum) + ", got " +
+                        std::to_string(value),
+                    ExitCode::usage);
+    }
+    return {};
+}
+
 Result<std::chrono::year_month_day> parse_date(const std::string& text) {
     if (!std::regex_match(text, date_pattern)) {
         return fail("expected a date YYYY-MM-DD, got " + text, ExitCode::usage);
@@ -88,6 +107,14 @@ struct QueryFlags {
 
 Result<void> generate_command(const GenerateFlags& flags, std::ostream& out) {
     GenerateOptions options = flags.options;
+    for (auto checked : {check_at_least("--days", options.days, 1),
+                         check_at_least("--events-per-day", options.events_per_day, 0),
+                         check_at_least("--users", options.users, 1),
+                         check_at_least("--episodes", options.episodes, 1)}) {
+        if (!checked) {
+            return checked;
+        }
+    }
     options.out = flags.out;
     auto start = parse_date(flags.start);
     if (!start) {
@@ -189,7 +216,7 @@ Result<void> query_command(const QueryFlags& flags, std::ostream& out) {
     if (!format) {
         return std::unexpected(format.error());
     }
-    return query(QueryOptions{flags.warehouse, flags.sql, *format}, out);
+    return query(QueryOptions{flags.warehouse, flags.sql, *format, {}}, out);
 }
 
 CLI::Option* add_warehouse_option(CLI::App& command, std::string& warehouse,
@@ -205,7 +232,10 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     const DefaultPaths defaults = default_paths();
     CLI::App app{"Drives and reports the podcast analytics pipeline.", "podcast"};
     app.require_subcommand(1);
-    app.footer("Project root: " + project_root().string() + " (env PODCAST_HOME)");
+    app.set_version_flag("--version", std::string("podcast ") + PODCAST_VERSION,
+                         "Print the version and exit");
+    app.footer("Project root: " + project_root().string() + " (env PODCAST_HOME)\n\n" +
+               exit_codes_text());
 
     GenerateFlags generate_flags;
     auto* generate_app = app.add_subcommand(
@@ -215,21 +245,17 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     {
         auto& o = generate_flags.options;
         generate_app->add_option("--out", generate_flags.out, "Output directory")->required();
-        generate_app->add_option("--days", o.days, "Number of days (one event file each)")
-            ->capture_default_str()
-            ->check(CLI::PositiveNumber);
+        generate_app->add_option("--days", o.days, "Number of days (one event file each) (at least 1)")
+            ->capture_default_str();
         generate_app->add_option("--start", generate_flags.start, "First day, YYYY-MM-DD")
             ->capture_default_str()
             ->check(iso_date);
-        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file")
-            ->capture_default_str()
-            ->check(CLI::NonNegativeNumber);
-        generate_app->add_option("--users", o.users, "Number of users")
-            ->capture_default_str()
-            ->check(CLI::PositiveNumber);
-        generate_app->add_option("--episodes", o.episodes, "Number of episodes")
-            ->capture_default_str()
-            ->check(CLI::PositiveNumber);
+        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file (at least 0)")
+            ->capture_default_str();
+        generate_app->add_option("--users", o.users, "Number of users (at least 1)")
+            ->capture_default_str();
+        generate_app->add_option("--episodes", o.episodes, "Number of episodes (at least 1)")
+            ->capture_default_str();
         generate_app->add_option("--defect-rate", o.defect_rate, "Share of lines with a defect")
             ->capture_default_str()
             ->check(CLI::Range(0.0, 1.0));
@@ -293,8 +319,6 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_app->add_flag("--wait", run_flags.wait,
                       "If another run holds the warehouse, wait for it instead of failing");
-    run_app->footer("dbt: " + defaults.dbt.string() +
-                    " (env PODCAST_DBT); project and profiles: " + defaults.dbt_project.string());
 
     ReportFlags report_flags;
     auto* report_app = app.add_subcommand(
@@ -323,6 +347,25 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         ->check(CLI::IsMember({"table", "json", "csv"}));
     add_warehouse_option(*query_app, query_flags.warehouse, defaults);
 
+    for (auto* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+        command->footer(exit_codes_text());
+    }
+    run_app->footer("dbt: " + defaults.dbt.string() + " (env PODCAST_DBT); project and profiles: " +
+                    defaults.dbt_project.string() + "\n\n" + exit_codes_text());
+    // The first word that is not a flag names the command.
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word.starts_with("-")) {
+            continue;
+        }
+        const auto commands = app.get_subcommands([&](const CLI::App* command) {
+            return command->check_name(word);
+        });
+        if (commands.empty()) {
+            return fail("unknown command '" + word + "' (see podcast --help)", ExitCode::usage);
+        }
+        break;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -330,6 +373,9 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         return {};
     } catch (const CLI::CallForAllHelp&) {
         out << app.help("", CLI::AppFormatMode::All);
+        return {};
+    } catch (const CLI::CallForVersion& version) {
+        out << version.what() << '\n';
         return {};
     } catch (const CLI::ParseError& error) {
         return fail(one_line(error.what()) + " (see podcast --help)", ExitCode::usage);

@@ -1,6 +1,10 @@
 #include "podcast/database.hpp"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <regex>
+#include <type_traits>
 #include <utility>
 
 namespace podcast {
@@ -39,9 +43,92 @@ ColumnKind kind_of(duckdb_type type) {
 }
 
 std::string error_of(duckdb_result& result) {
-    const char* message = duckdb_result_error(&result);
-    return message != nullptr ? message : "unknown DuckDB error";
+    return duckdb_message(duckdb_result_error(&result));
 }
+
+struct ExtractedFree {
+    void operator()(duckdb_extracted_statements extracted) const noexcept {
+        duckdb_destroy_extracted(&extracted);
+    }
+};
+using ExtractedStatements = std::unique_ptr<std::remove_pointer_t<duckdb_extracted_statements>,
+                                            ExtractedFree>;
+
+struct ChunkFree {
+    void operator()(duckdb_data_chunk chunk) const noexcept { duckdb_destroy_data_chunk(&chunk); }
+};
+using DataChunk = std::unique_ptr<std::remove_pointer_t<duckdb_data_chunk>, ChunkFree>;
+
+// A SQL string literal: quotes doubled (DuckDB reads no backslash escapes in '...').
+std::string sql_literal(std::string_view text) {
+    std::string literal = "'";
+    for (char c : text) {
+        literal += c;
+        if (c == '\'') {
+            literal += '\'';
+        }
+    }
+    return literal + "'";
+}
+
+// For a refusal: what kind of statement the user gave.
+std::string statement_name(duckdb_statement_type type) {
+    switch (type) {
+        case DUCKDB_STATEMENT_TYPE_INSERT: return "an INSERT";
+        case DUCKDB_STATEMENT_TYPE_UPDATE: return "an UPDATE";
+        case DUCKDB_STATEMENT_TYPE_DELETE: return "a DELETE";
+        case DUCKDB_STATEMENT_TYPE_CREATE:
+        case DUCKDB_STATEMENT_TYPE_CREATE_FUNC: return "a CREATE";
+        case DUCKDB_STATEMENT_TYPE_ALTER: return "an ALTER";
+        case DUCKDB_STATEMENT_TYPE_DROP: return "a DROP";
+        case DUCKDB_STATEMENT_TYPE_COPY: return "a COPY";
+        case DUCKDB_STATEMENT_TYPE_EXPORT: return "an EXPORT";
+        case DUCKDB_STATEMENT_TYPE_ATTACH: return "an ATTACH";
+        case DUCKDB_STATEMENT_TYPE_DETACH: return "a DETACH";
+        case DUCKDB_STATEMENT_TYPE_SET:
+        case DUCKDB_STATEMENT_TYPE_VARIABLE_SET: return "a SET";
+        case DUCKDB_STATEMENT_TYPE_PRAGMA: return "a PRAGMA";
+        case DUCKDB_STATEMENT_TYPE_LOAD: return "an INSTALL or LOAD";
+        case DUCKDB_STATEMENT_TYPE_TRANSACTION: return "a transaction";
+        case DUCKDB_STATEMENT_TYPE_CALL: return "a CALL";
+        default: return "a non-SELECT";
+    }
+}
+
+Error not_a_read(const std::string& what) {
+    return Error{"only one read-only SELECT (or EXPLAIN of one) is allowed; this is " + what +
+                     " statement",
+                 ExitCode::refused};
+}
+
+// The statement an EXPLAIN [ANALYZE] explains (EXPLAIN ANALYZE runs it, so it is checked too).
+std::optional<std::string> explained_statement(const std::string& sql) {
+    static const std::regex explain(R"(^\s*explain(\s+analyze)?\s+)", std::regex::icase);
+    std::smatch match;
+    if (!std::regex_search(sql, match, explain)) {
+        return std::nullopt;
+    }
+    return match.suffix().str();
+}
+
+}  // namespace
+
+std::string duckdb_message(const char* message) {
+    if (message == nullptr) {
+        return "unknown DuckDB error";
+    }
+    std::string text(message);
+    text = text.substr(0, text.find('\n'));
+    for (const char* hint : {" HINT:", " LINE 1:", " Try setting"}) {
+        if (const auto at = text.find(hint); at != std::string::npos) {
+            text.erase(at);
+        }
+    }
+    text.erase(text.find_last_not_of(" \t\r") + 1);
+    return text;
+}
+
+namespace {
 
 }  // namespace
 
@@ -117,9 +204,119 @@ Result<PreparedStatement> Connection::prepare(const std::string& sql) {
     PreparedStatement statement(raw);  // destroyed even when preparing failed
     if (state == DuckDBError) {
         const char* message = duckdb_prepare_error(raw);
-        return fail(message != nullptr ? message : "could not prepare: " + sql);
+        return fail(message != nullptr ? duckdb_message(message) : "could not prepare: " + sql);
     }
     return statement;
+}
+
+Result<PreparedStatement> Connection::prepare_single(const std::string& sql) {
+    duckdb_extracted_statements raw = nullptr;
+    const idx_t count = duckdb_extract_statements(handle_, sql.c_str(), &raw);
+    ExtractedStatements extracted(raw);
+    if (count == 0) {
+        const char* message = duckdb_extract_statements_error(raw);
+        if (message != nullptr && *message != '\0') {
+            return fail(duckdb_message(message));
+        }
+        return fail("no SQL statement given", ExitCode::refused);
+    }
+    if (count > 1) {
+        return fail("only one statement is allowed; found " + std::to_string(count),
+                    ExitCode::refused);
+    }
+    duckdb_prepared_statement prepared = nullptr;
+    const duckdb_state state = duckdb_prepare_extracted_statement(handle_, raw, 0, &prepared);
+    PreparedStatement statement(prepared);
+    if (state == DuckDBError) {
+        return fail(duckdb_message(duckdb_prepare_error(prepared)));
+    }
+    return statement;
+}
+
+Result<Table> Connection::read(const std::string& sql, CellForm form) {
+    auto statement = prepare_single(sql);
+    if (!statement) {
+        return std::unexpected(statement.error());
+    }
+    Table table;
+    for (std::size_t column = 0; column < statement->column_count(); ++column) {
+        table.columns.push_back(
+            Column{statement->column_name(column),
+                   form == CellForm::json ? ColumnKind::json : statement->column_kind(column)});
+    }
+    const duckdb_statement_type type = statement->statement_type();
+    if (type == DUCKDB_STATEMENT_TYPE_EXPLAIN) {
+        // EXPLAIN returns text columns itself; what it explains must be a read as well.
+        const auto explained = explained_statement(sql);
+        if (!explained) {
+            return std::unexpected(not_a_read("an EXPLAIN of a non-SELECT"));
+        }
+        auto inner = prepare_single(*explained);
+        if (!inner) {
+            return std::unexpected(inner.error());
+        }
+        if (inner->statement_type() != DUCKDB_STATEMENT_TYPE_SELECT) {
+            return std::unexpected(not_a_read("an EXPLAIN of " + statement_name(inner->statement_type())));
+        }
+        for (auto& column : table.columns) {
+            column.kind = ColumnKind::text;
+        }
+        auto result = statement->execute();
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        auto rows = result->varchar_rows();
+        if (!rows) {
+            return std::unexpected(rows.error());
+        }
+        table.rows = std::move(*rows);
+        return table;
+    }
+    if (type != DUCKDB_STATEMENT_TYPE_SELECT) {
+        return std::unexpected(not_a_read(statement_name(type)));
+    }
+    // DuckDB's query() table function runs the text again, itself accepting only one SELECT;
+    // positional references convert each column whatever its name.
+    std::string wrapped = "select ";
+    for (std::size_t column = 1; column <= table.columns.size(); ++column) {
+        if (column > 1) {
+            wrapped += ", ";
+        }
+        wrapped += form == CellForm::json ? "cast(to_json(#" : "cast((#";
+        wrapped += std::to_string(column);
+        wrapped += ") as varchar)";
+    }
+    wrapped += " from query(" + sql_literal(sql) + ")";
+    auto result = query(wrapped);
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    auto rows = result->varchar_rows();
+    if (!rows) {
+        return std::unexpected(rows.error());
+    }
+    table.rows = std::move(*rows);
+    return table;
+}
+
+Result<void> Connection::restrict_access(
+    const std::vector<std::filesystem::path>& readable_directories) {
+    std::vector<std::string> statements;
+    if (!readable_directories.empty()) {
+        std::string list;
+        for (const auto& directory : readable_directories) {
+            list += (list.empty() ? "" : ", ") + sql_literal(directory.string());
+        }
+        statements.push_back("set allowed_directories = [" + list + "]");
+    }
+    statements.push_back("set enable_external_access = false");
+    statements.push_back("set lock_configuration = true");
+    for (const auto& statement : statements) {
+        if (auto done = query(statement); !done) {
+            return fail("could not restrict the database's access: " + done.error().message);
+        }
+    }
+    return {};
 }
 
 // PreparedStatement
@@ -153,6 +350,25 @@ Result<QueryResult> PreparedStatement::execute() {
         return fail(error_of(raw));
     }
     return result;
+}
+
+duckdb_statement_type PreparedStatement::statement_type() const {
+    return duckdb_prepared_statement_type(handle_);
+}
+
+std::size_t PreparedStatement::column_count() const {
+    return duckdb_prepared_statement_column_count(handle_);
+}
+
+std::string PreparedStatement::column_name(std::size_t column) const {
+    const char* name = duckdb_prepared_statement_column_name(handle_, column);
+    std::string text = name != nullptr ? name : std::string{};
+    duckdb_free(const_cast<char*>(name));
+    return text;
+}
+
+ColumnKind PreparedStatement::column_kind(std::size_t column) const {
+    return kind_of(duckdb_prepared_statement_column_type(handle_, column));
 }
 
 // QueryResult
@@ -196,6 +412,34 @@ Cell QueryResult::value(std::size_t column, std::size_t row) {
     }
     DuckdbString text(duckdb_value_varchar(&result_, column, row));
     return text ? std::string(text.get()) : std::string{};
+}
+
+Result<std::vector<std::vector<Cell>>> QueryResult::varchar_rows() {
+    const std::size_t columns = column_count();
+    for (std::size_t column = 0; column < columns; ++column) {
+        if (duckdb_column_type(&result_, column) != DUCKDB_TYPE_VARCHAR) {
+            return fail("column " + column_name(column) + " is not text");
+        }
+    }
+    std::vector<std::vector<Cell>> rows;
+    for (DataChunk chunk(duckdb_fetch_chunk(result_)); chunk;
+         chunk.reset(duckdb_fetch_chunk(result_))) {
+        const idx_t size = duckdb_data_chunk_get_size(chunk.get());
+        const std::size_t first = rows.size();
+        rows.resize(first + size, std::vector<Cell>(columns));
+        for (std::size_t column = 0; column < columns; ++column) {
+            duckdb_vector vector = duckdb_data_chunk_get_vector(chunk.get(), column);
+            auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
+            std::uint64_t* validity = duckdb_vector_get_validity(vector);
+            for (idx_t row = 0; row < size; ++row) {
+                if (validity == nullptr || duckdb_validity_row_is_valid(validity, row)) {
+                    rows[first + row][column] = std::string(duckdb_string_t_data(&strings[row]),
+                                                            duckdb_string_t_length(strings[row]));
+                }
+            }
+        }
+    }
+    return rows;
 }
 
 Table QueryResult::to_table() {

@@ -3,13 +3,17 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -62,17 +66,79 @@ std::optional<pid_t> lock_holder_pid(const std::filesystem::path& warehouse) {
     return pid;
 }
 
-Error busy_error(const std::filesystem::path& warehouse, std::optional<pid_t> holder,
-                 BusyAdvice advice) {
-    std::string message = "warehouse " + warehouse.string() + " is busy: a pipeline run";
-    if (holder) {
-        message += " (pid " + std::to_string(*holder) + ")";
+namespace {
+
+std::string holder_text(const LockHolder& holder) {
+    std::string text = holder.kind == HolderKind::run ? "a pipeline run" : "a reader";
+    if (holder.pid) {
+        text += " (pid " + std::to_string(*holder.pid) + ")";
     }
-    message += " holds it";
+    return text;
+}
+
+}  // namespace
+
+Error busy_error(const std::filesystem::path& warehouse, const LockHolder& holder,
+                 BusyAdvice advice) {
+    std::string message =
+        "warehouse " + warehouse.string() + " is busy: " + holder_text(holder) + " holds it";
+    if (holder.kind == HolderKind::reader) {
+        message += " (podcast query, report or status)";
+    }
     if (advice == BusyAdvice::try_again) {
         message += "; try again when it ends";
     }
     return Error{std::move(message), ExitCode::busy};
+}
+
+Error busy_error(const std::filesystem::path& warehouse, std::optional<pid_t> run_pid,
+                 BusyAdvice advice) {
+    return busy_error(warehouse, LockHolder{HolderKind::run, run_pid}, advice);
+}
+
+std::optional<LockHolder> current_lock_holder(const std::filesystem::path& warehouse) {
+    const std::filesystem::path path = lock_file_for(warehouse);
+    struct stat file {};
+    std::ifstream locks("/proc/locks");
+    if (::stat(path.c_str(), &file) == 0 && locks) {
+        // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters are marked "->".
+        char device[64];
+        std::snprintf(device, sizeof device, "%02x:%02x:%llu", ::major(file.st_dev),
+                      ::minor(file.st_dev), static_cast<unsigned long long>(file.st_ino));
+        std::optional<LockHolder> reader;
+        std::string line;
+        while (std::getline(locks, line)) {
+            std::istringstream fields(line);
+            std::string number, type, advisory, mode, pid_text, where;
+            fields >> number >> type;
+            if (type == "->") {
+                continue;
+            }
+            fields >> advisory >> mode >> pid_text >> where;
+            if (type != "FLOCK" || where != device) {
+                continue;
+            }
+            std::optional<pid_t> pid;
+            pid_t value = 0;
+            if (std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), value).ec ==
+                    std::errc{} &&
+                value > 0) {
+                pid = value;
+            }
+            if (mode == "WRITE") {
+                return LockHolder{HolderKind::run, pid};
+            }
+            if (!reader) {
+                reader = LockHolder{HolderKind::reader, pid};
+            }
+        }
+        return reader;
+    }
+    const std::optional<pid_t> pid = lock_holder_pid(warehouse);
+    if (pid && is_alive(*pid)) {
+        return LockHolder{HolderKind::run, pid};
+    }
+    return LockHolder{HolderKind::reader, std::nullopt};
 }
 
 Result<WarehouseLock> WarehouseLock::acquire_exclusive(const std::filesystem::path& warehouse,
@@ -88,20 +154,16 @@ Result<WarehouseLock> WarehouseLock::acquire_exclusive(const std::filesystem::pa
     WarehouseLock lock(fd);
     const auto deadline = std::chrono::steady_clock::now() + reader_grace;
     while (!try_flock(fd, LOCK_EX)) {
-        const std::optional<pid_t> holder = lock_holder_pid(warehouse);
-        const bool run_holds_it = holder && is_alive(*holder);
-        if (!run_holds_it && std::chrono::steady_clock::now() < deadline) {
+        const LockHolder holder = current_lock_holder(warehouse).value_or(LockHolder{});
+        if (holder.kind == HolderKind::reader && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(poll_interval);
             continue;
         }
         if (wait == WaitMode::fail_if_busy) {
             return std::unexpected(busy_error(warehouse, holder, BusyAdvice::none));
         }
-        progress << "waiting: warehouse " << warehouse.string() << " is held by a pipeline run";
-        if (holder) {
-            progress << " (pid " << *holder << ")";
-        }
-        progress << std::endl;
+        progress << "waiting: warehouse " << warehouse.string() << " is held by "
+                 << holder_text(holder) << std::endl;
         while (::flock(fd, LOCK_EX) != 0) {
             if (errno != EINTR) {
                 return fail("could not lock " + path.string() + ": " + std::strerror(errno));
@@ -126,8 +188,11 @@ Result<WarehouseLock> WarehouseLock::acquire_shared(const std::filesystem::path&
     }
     WarehouseLock lock(fd);
     if (!try_flock(fd, LOCK_SH)) {
-        return std::unexpected(
-            busy_error(warehouse, lock_holder_pid(warehouse), BusyAdvice::try_again));
+        // Only an exclusive holder refuses a shared lock: a run, whose pid the kernel knows.
+        auto holder = current_lock_holder(warehouse);
+        const std::optional<pid_t> pid = holder && holder->pid ? holder->pid
+                                                               : lock_holder_pid(warehouse);
+        return std::unexpected(busy_error(warehouse, pid, BusyAdvice::try_again));
     }
     return lock;
 }

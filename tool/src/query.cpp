@@ -5,13 +5,17 @@
 namespace podcast {
 
 Result<void> query(const QueryOptions& options, std::ostream& out) {
-    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
+    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared,
+                                        options.readable_directories);
     if (!reader) {
         return std::unexpected(reader.error());
     }
-    auto table = reader->query(options.sql);
+    const CellForm form = options.format == OutputFormat::json ? CellForm::json : CellForm::text;
+    auto table = reader->read(options.sql, form);
     if (!table) {
-        return fail("query failed: " + table.error().message);
+        const bool refused = table.error().code == ExitCode::refused;
+        return fail((refused ? "query refused: " : "query failed: ") + table.error().message,
+                    table.error().code);
     }
     print_table(*table, options.format, out);
     return {};

@@ -48,7 +48,8 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
     }
     if (options.as_of) {
         // The CLI accepts only YYYY-MM-DD, so the date is safe to splice; DuckDB checks it exists.
-        if (auto set = reader->query("set variable podcast_as_of = date '" + *options.as_of + "'");
+        if (auto set =
+                reader->execute("set variable podcast_as_of = date '" + *options.as_of + "'");
             !set) {
             return fail("--as-of " + *options.as_of + ": " + set.error().message, ExitCode::usage);
         }

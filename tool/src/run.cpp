@@ -1,7 +1,10 @@
 #include "podcast/run.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -277,15 +280,28 @@ Error failure_of(const DbtLog& log, int exit_status, std::ostream& err) {
     return Error{"dbt build exited with status " + std::to_string(exit_status), ExitCode::failure};
 }
 
+// One write() of the whole line with O_APPEND, so records never interleave and a failed write
+// leaves at most one torn line; a torn last line (disk full, a kill) gets its '\n' first, so
+// the new record starts a line of its own. Readers skip lines that do not parse.
 void append_run_record(const fs::path& warehouse, const nlohmann::ordered_json& record,
                        std::ostream& err) {
-    std::ofstream runs(runs_log_for(warehouse), std::ios::app);
-    runs << record.dump() << '\n';
-    if (!runs.flush()) {
-        err << "warning: could not append to " << runs_log_for(warehouse).string() << '\n';
+    const fs::path path = runs_log_for(warehouse);
+    std::string line = record.dump() + "\n";
+    const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    bool written = fd >= 0;
+    if (written) {
+        char last = '\n';
+        if (::pread(fd, &last, 1, std::max<off_t>(::lseek(fd, 0, SEEK_END) - 1, 0)) == 1 &&
+            last != '\n') {
+            line.insert(line.begin(), '\n');
+        }
+        written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+        ::close(fd);
+    }
+    if (!written) {
+        err << "warning: could not append to " << path.string() << '\n';
     }
 }
-
 
 // What a run's inputs were, beyond the event files: if the last successful run had the same, and
 // every event file is already loaded, a new run would change nothing.

@@ -24,8 +24,9 @@ std::optional<pid_t> pid_in_lock_message(const std::string& message) {
 
 }  // namespace
 
-Result<WarehouseReader> WarehouseReader::open(const std::filesystem::path& warehouse,
-                                              LockMode lock_mode) {
+Result<WarehouseReader> WarehouseReader::open(
+    const std::filesystem::path& warehouse, LockMode lock_mode,
+    const std::vector<std::filesystem::path>& readable_directories) {
     std::error_code error;
     if (!std::filesystem::is_regular_file(warehouse, error)) {
         return fail("warehouse " + warehouse.string() + " not found: run 'podcast run' first",
@@ -53,15 +54,25 @@ Result<WarehouseReader> WarehouseReader::open(const std::filesystem::path& wareh
     if (!connection) {
         return std::unexpected(connection.error());
     }
+    if (auto restricted = connection->restrict_access(readable_directories); !restricted) {
+        return std::unexpected(restricted.error());
+    }
     return WarehouseReader(std::move(lock), std::move(*database), std::move(*connection));
 }
 
 Result<Table> WarehouseReader::query(const std::string& sql) {
-    auto result = connection_.query(sql);
-    if (!result) {
+    return connection_.read(sql, CellForm::text);
+}
+
+Result<Table> WarehouseReader::read(const std::string& sql, CellForm form) {
+    return connection_.read(sql, form);
+}
+
+Result<void> WarehouseReader::execute(const std::string& sql) {
+    if (auto result = connection_.query(sql); !result) {
         return std::unexpected(result.error());
     }
-    return result->to_table();
+    return {};
 }
 
 Table rows_per_layer(WarehouseReader& reader) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "podcast/result.hpp"
 #include "podcast/table.hpp"
@@ -14,6 +15,13 @@
 namespace podcast {
 
 enum class AccessMode { read_only, read_write };
+
+// How Connection::read converts each value, with DuckDB's own conversions: text is
+// cast(value as varchar) (table and CSV output), json is to_json(value) (JSON output).
+enum class CellForm { text, json };
+
+// DuckDB's message cut to its first line: no "LINE 1:" excerpt, caret or HINT lines.
+std::string duckdb_message(const char* message);
 
 class Database {
 public:
@@ -48,8 +56,11 @@ public:
     [[nodiscard]] std::string column_name(std::size_t column);
     [[nodiscard]] ColumnKind column_kind(std::size_t column);
     [[nodiscard]] Cell value(std::size_t column, std::size_t row);
-    // The whole result as a generic table.
+    // The whole result as a generic table (row accessors: for the tool's own plain-typed SQL).
     [[nodiscard]] Table to_table();
+    // Every row through DuckDB's data chunks; every column must be VARCHAR (Connection::read
+    // makes them so). Columns are named by the caller.
+    [[nodiscard]] Result<std::vector<std::vector<Cell>>> varchar_rows();
 
 private:
     duckdb_result result_{};
@@ -70,6 +81,11 @@ public:
     Result<void> bind(std::size_t index, std::string_view value);
     Result<QueryResult> execute();
 
+    [[nodiscard]] duckdb_statement_type statement_type() const;
+    [[nodiscard]] std::size_t column_count() const;
+    [[nodiscard]] std::string column_name(std::size_t column) const;
+    [[nodiscard]] ColumnKind column_kind(std::size_t column) const;
+
 private:
     duckdb_prepared_statement handle_ = nullptr;
 };
@@ -86,6 +102,19 @@ public:
 
     Result<QueryResult> query(const std::string& sql);
     Result<PreparedStatement> prepare(const std::string& sql);
+    // Prepares `sql` only if it holds exactly one statement (ExitCode::refused otherwise).
+    Result<PreparedStatement> prepare_single(const std::string& sql);
+
+    // Reads with one statement that can only read: a SELECT (or an EXPLAIN of one) and nothing
+    // else (a COPY, ATTACH, SET, PRAGMA, ... is ExitCode::refused). Every value comes back
+    // converted by DuckDB (cast to varchar, or to_json), so every type renders; the columns are
+    // named and kinded as the statement's own.
+    Result<Table> read(const std::string& sql, CellForm form);
+
+    // From now on, for the whole database: no file, other database, extension or network is
+    // reachable except below `readable_directories`, and no setting can change again
+    // (allowed_directories, enable_external_access=false, lock_configuration=true).
+    Result<void> restrict_access(const std::vector<std::filesystem::path>& readable_directories);
 
 private:
     explicit Connection(duckdb_connection handle) noexcept : handle_(handle) {}

@@ -17,6 +17,24 @@ enum class ExitCode : int {
                     // reference file breaking the contract, an unsafe name, a re-delivery
 };
 
+// Every exit code with its meaning, in order: what --help and docs/data-contract.md list.
+struct ExitCodeMeaning {
+    ExitCode code;
+    const char* name;
+    const char* meaning;
+};
+
+inline constexpr ExitCodeMeaning exit_code_meanings[] = {
+    {ExitCode::ok, "ok", "success"},
+    {ExitCode::failure, "failure", "the pipeline failed (a dbt node or data test), or a query"},
+    {ExitCode::usage, "usage", "a bad flag, argument or --var value"},
+    {ExitCode::busy, "busy", "the warehouse is held by a run (or by a reader, for a run)"},
+    {ExitCode::not_found, "not_found", "a missing file, directory or warehouse"},
+    {ExitCode::refused, "refused",
+     "input refused before anything was loaded or replaced (a contract violation, an unsafe "
+     "name, a re-delivery, a query that is not one SELECT)"},
+};
+
 struct Error {
     std::string message;  // one line: what went wrong and where
     ExitCode code = ExitCode::failure;

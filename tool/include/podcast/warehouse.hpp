@@ -1,8 +1,11 @@
 #pragma once
 // Read-only access to the local DuckDB warehouse, shared by report, status, query and the end of
-// a run. Opening checks the file exists and no run holds it, then opens it READ_ONLY.
+// a run. Opening checks the file exists and no run holds it, then opens it READ_ONLY with no
+// access to any other file, database or extension (DuckDB's enable_external_access=false, the
+// configuration locked), except the directories the caller names readable.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "podcast/database.hpp"
 #include "podcast/lock.hpp"
@@ -18,9 +21,17 @@ class WarehouseReader {
 public:
     // ExitCode::not_found if the file is missing ("run 'podcast run' first"), ExitCode::busy if a
     // run holds the lock or DuckDB reports the file locked.
-    static Result<WarehouseReader> open(const std::filesystem::path& warehouse, LockMode lock_mode);
+    // readable_directories: where file-reading functions may read (the archive beside the
+    // warehouse, once there is one); none by default.
+    static Result<WarehouseReader> open(
+        const std::filesystem::path& warehouse, LockMode lock_mode,
+        const std::vector<std::filesystem::path>& readable_directories = {});
 
+    // One SELECT, every value as text (Connection::read); anything else is refused.
     Result<Table> query(const std::string& sql);
+    Result<Table> read(const std::string& sql, CellForm form);
+    // A statement that changes only this session, such as `set variable`.
+    Result<void> execute(const std::string& sql);
     Connection& connection() noexcept { return connection_; }
 
 private:
