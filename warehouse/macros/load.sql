@@ -259,6 +259,6 @@
     model has not taken in yet (every load_at later than its latest). -#}
 {% macro loaded_after_this() -%}
     load_at > (
-        select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        select coalesce(max(load_at), cast('1900-01-01' as {{ timestamp_type() }})) from {{ this }}
     )
 {%- endmacro %}

@@ -11,7 +11,8 @@ using namespace podcast::integration;
 
 namespace {
 
-// The documented formula, computed here independently of the SQL.
+// The documented formula, computed here independently of the SQL: the first 31 hex digits of
+// the md5, read as a base-16 integer (124 bits), in decimal.
 std::string expected_interaction_id(const std::string& user_id, const std::string& episode_id,
                                     const std::string& event_type, const std::string& timestamp) {
     const std::string key = user_id + "|" + episode_id + "|" + event_type + "|" + timestamp;
@@ -22,7 +23,16 @@ std::string expected_interaction_id(const std::string& user_id, const std::strin
     for (unsigned int i = 0; i < 16; ++i) {
         std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     }
-    return std::to_string(std::stoull(std::string(hex, 15), nullptr, 16));
+    __extension__ unsigned __int128 id = 0;
+    for (int i = 0; i < 31; ++i) {
+        id = id * 16 + static_cast<unsigned>(std::stoi(std::string(1, hex[i]), nullptr, 16));
+    }
+    std::string decimal;
+    do {
+        decimal.insert(decimal.begin(), static_cast<char>('0' + static_cast<int>(id % 10)));
+        id /= 10;
+    } while (id != 0);
+    return decimal;
 }
 
 std::string day_of_events(int day) {
@@ -109,7 +119,7 @@ SCENARIO("interaction_id is the documented md5 formula and unique", "[analytics]
             return workspace;
         });
         WHEN("the pipeline runs") {
-            THEN("each id equals the first 15 hex digits of the md5 of the UTC business key") {
+            THEN("each id equals the first 31 hex digits of the md5 of the UTC business key") {
                 REQUIRE(expected_interaction_id("user_1", "ep_1", "play", "2024-08-01T08:00:00") ==
                         ws->scalar("select interaction_id from gold.fact_user_interactions "
                                    "where user_id = 'user_1'"));
@@ -117,10 +127,11 @@ SCENARIO("interaction_id is the documented md5 formula and unique", "[analytics]
                         ws->scalar("select interaction_id from gold.fact_user_interactions "
                                    "where user_id = 'user_2'"));
             }
-            THEN("ids are positive BIGINTs below 2^60") {
+            THEN("ids are positive HUGEINTs below 2^124") {
                 REQUIRE(0 == ws->count("select count(*) from gold.fact_user_interactions where "
-                                       "interaction_id <= 0 or interaction_id >= 1152921504606846976"));
-                REQUIRE("BIGINT" == ws->scalar("select data_type from information_schema.columns "
+                                       "interaction_id <= 0 or interaction_id >= "
+                                       "21267647932558653966460912964485513216"));
+                REQUIRE("HUGEINT" == ws->scalar("select data_type from information_schema.columns "
                                                "where table_name = 'fact_user_interactions' and "
                                                "column_name = 'interaction_id'"));
             }

@@ -240,6 +240,7 @@ const std::map<std::string, std::string> common_queries = {
     {"q2", "select country, avg_listen_through_rate, completions "
            "from gold.q2_listen_through_by_country order by country"},
     {"q3", "select users from gold.q3_multi_episode_listeners"},
+    {"id_figures", podcast::integration::interaction_id_figures_sql},
 };
 
 std::map<std::string, std::string> snowflake_queries() {
@@ -289,6 +290,8 @@ json figures_of(const std::map<std::string, Rows>& rows) {
     for (const char* name : {"raw_rows", "valid_rows", "cleansed_rows", "fact_rows"}) {
         figures[name] = integer(rows.at(name).at(0).at(0));
     }
+    const auto& ids = rows.at("id_figures").at(0);
+    figures["interaction_ids"] = podcast::integration::interaction_id_figures(ids.at(0), ids.at(1), ids.at(2));
     figures["invalid_rows"] = figures["raw_rows"].get<std::int64_t>() - figures["valid_rows"].get<std::int64_t>();
     figures["validation_codes"] = json::object();
     for (const auto& row : rows.at("codes")) figures["validation_codes"][*row[0]] = integer(row[1]);

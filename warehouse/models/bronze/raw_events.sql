@@ -17,7 +17,7 @@ stamped as (
         duration,
         filename,
         line_number,
-        cast('{{ load_at() }}' as timestamp) as load_at
+        cast('{{ load_at() }}' as {{ timestamp_type() }}) as load_at
     from event_lines
 )
 
