@@ -121,16 +121,20 @@
         + cast('0x' || substr({{ expression }}, 17, 15) as bigint)
 {%- endmacro %}
 
-{#- Digit by digit, exact NUMBER(38, 0) arithmetic: each digit's position in
-    '0123456789abcdef' times 16^k (the largest term, 15 * 16^30, has 37 digits).
-    It stands in for to_number(substr(md5, 1, 31), 'XXX..X' (31 X), 38, 0),
-    which the emulator cannot run: so the emulator test runs this very sum.
-    The emulator stores any NUMBER(38, 0) as a 64-bit BIGINT, so with var
-    snowflake_emulator the sum is left in its engine's exact 128-bit integer. -#}
+{#- Digit by digit, exact decimal arithmetic: each digit's position in
+    '0123456789abcdef' times 16^k (the largest term, 15 * 16^30, has 37 digits,
+    the sum at most 38). It stands in for
+    to_number(substr(md5, 1, 31), 'XXX..X' (31 X), 38, 0), which the emulator
+    cannot run: so the emulator test runs this very sum. Two emulator gaps
+    shape it: its engine multiplies integer literals below 2^63 as 64-bit
+    BIGINTs (15 * 16^15 overflows), so each power of 16 is a NUMBER(37, 0);
+    and it stores any NUMBER(38, 0) as a BIGINT, so with var
+    snowflake_emulator the sum is left as its exact NUMBER(38, 0)-wide decimal
+    rather than cast. Both casts are exact on Snowflake. -#}
 {% macro snowflake__hex31_to_integer(expression) -%}
     {%- set digit_sum -%}
         {%- for position in range(31) %}
-        (position(substr({{ expression }}, {{ position + 1 }}, 1), '0123456789abcdef') - 1) * {{ 16 ** (30 - position) }}{{ " +" if not loop.last }}
+        (position(substr({{ expression }}, {{ position + 1 }}, 1), '0123456789abcdef') - 1) * cast({{ 16 ** (30 - position) }} as number(37, 0)){{ " +" if not loop.last }}
         {%- endfor %}
     {%- endset -%}
     {%- if snowflake_emulator() -%}
