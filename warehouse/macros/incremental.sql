@@ -52,6 +52,12 @@
     {{ return('bounded_merge' if target.type == 'snowflake' else none) }}
 {%- endmacro %}
 
+{#- The batch as a view, as for dbt-snowflake's own merge (a custom strategy
+    would get a temporary table, one more write of the batch). -#}
+{% macro merged_by_day_tmp_relation_type() -%}
+    {{ return('view' if target.type == 'snowflake' else none) }}
+{%- endmacro %}
+
 {% macro merged_by_day_cluster_by() -%}
     {{ return(['to_date(timestamp)'] if target.type == 'snowflake' else none) }}
 {%- endmacro %}

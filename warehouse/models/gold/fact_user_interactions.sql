@@ -4,6 +4,7 @@
 {{ config(
     unique_key=['interaction_id'],
     incremental_strategy=merged_by_day_strategy(),
+    tmp_relation_type=merged_by_day_tmp_relation_type(),
     cluster_by=merged_by_day_cluster_by()
 ) }}
 
