@@ -167,13 +167,18 @@ InteractionIdHasher::~InteractionIdHasher() = default;
 
 InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::string_view episode_id,
                                               EventType event_type, std::int64_t utc_seconds) {
+    return (*this)(user_id, episode_id, event_type, format_timestamp(utc_seconds));
+}
+
+InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::string_view episode_id,
+                                              EventType event_type, std::string_view utc_timestamp) {
     key_.assign(user_id);
     key_ += '|';
     key_ += episode_id;
     key_ += '|';
     key_ += to_string(event_type);
     key_ += '|';
-    key_ += format_timestamp(utc_seconds);
+    key_ += utc_timestamp;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (EVP_DigestInit_ex2(digest_->context.get(), digest_->md5.get(), nullptr) != 1 ||
@@ -438,9 +443,19 @@ nlohmann::ordered_json GroundTruth::expected_json() {
     std::optional<InteractionId> largest;
     std::int64_t residue_sum = 0;
     for (const auto& [day, rows] : kept_by_day_) {
+        // The day's date once; each row writes only its time of day (no allocation per row).
+        std::string stamp = format_timestamp(day * seconds_per_day);
         for (const Kept& k : rows) {
-            const InteractionId id = hash(users_[k.user].user_id, episodes_[k.episode].episode_id,
-                                          type_of(k), day * seconds_per_day + k.second_and_type / 4);
+            const std::uint32_t second = k.second_and_type / 4;
+            const auto put = [&stamp](std::size_t at, std::uint32_t value) {
+                stamp[at] = static_cast<char>('0' + value / 10);
+                stamp[at + 1] = static_cast<char>('0' + value % 10);
+            };
+            put(11, second / 3600);
+            put(14, second / 60 % 60);
+            put(17, second % 60);
+            const InteractionId id =
+                hash(users_[k.user].user_id, episodes_[k.episode].episode_id, type_of(k), stamp);
             smallest = std::min(smallest.value_or(id), id);
             largest = std::max(largest.value_or(id), id);
             residue_sum += static_cast<std::int64_t>(id % interaction_id_checksum_modulus);

@@ -89,6 +89,9 @@ public:
 
     InteractionId operator()(std::string_view user_id, std::string_view episode_id,
                              EventType event_type, std::int64_t utc_seconds);
+    // The same with the timestamp already formatted YYYY-MM-DDTHH:MM:SS (UTC).
+    InteractionId operator()(std::string_view user_id, std::string_view episode_id,
+                             EventType event_type, std::string_view utc_timestamp);
 
 private:
     struct Digest;
