@@ -8,6 +8,8 @@ the emulator test) on the project's fixtures, each in its own target path:
                the create, merge and test statements);
   incremental  `dbt compile --target prod` after that build: the incremental
                branches;
+  merge        `dbt run` of the two merged models after it: their MERGE
+               statements (bounded_merge; an empty batch here);
   load         `dbt compile --target prod --no-introspect --select raw_events`
                without var snowflake_emulator: the load's stage query, which
                the emulator cannot run.
@@ -88,6 +90,8 @@ def main() -> int:
         dbt(root, scratch, port, "build",
             ["build", "--exclude-resource-type", "unit_test", "--vars", emulator_vars])
         dbt(root, scratch, port, "incremental", ["compile", "--vars", emulator_vars])
+        dbt(root, scratch, port, "merge",
+            ["run", "--select", "cleansed_events", "fact_user_interactions", "--vars", emulator_vars])
         dbt(root, scratch, port, "load",
             ["compile", "--no-introspect", "--no-populate-cache", "--select", "raw_events",
              "--indirect-selection", "empty",
