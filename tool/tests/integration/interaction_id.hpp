@@ -10,8 +10,10 @@
 
 namespace podcast::integration {
 
-inline std::string expected_interaction_id(const std::string& user_id, const std::string& episode_id,
-                                           const std::string& event_type, const std::string& timestamp) {
+inline std::string expected_interaction_id(const std::string& user_id,
+                                           const std::string& episode_id,
+                                           const std::string& event_type,
+                                           const std::string& timestamp) {
     const std::string key = user_id + "|" + episode_id + "|" + event_type + "|" + timestamp;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
