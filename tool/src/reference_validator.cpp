@@ -1,5 +1,7 @@
 #include "podcast/reference_validator.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -146,6 +148,57 @@ std::string format_timestamp(std::int64_t utc_seconds) {
     put(14, static_cast<int>(second_of_day / 60 % 60), 2);
     put(17, static_cast<int>(second_of_day % 60), 2);
     return text;
+}
+
+struct InteractionIdHasher::Digest {
+    std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md5{EVP_MD_fetch(nullptr, "MD5", nullptr),
+                                                        &EVP_MD_free};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{EVP_MD_CTX_new(),
+                                                                    &EVP_MD_CTX_free};
+};
+
+InteractionIdHasher::InteractionIdHasher() : digest_(std::make_unique<Digest>()) {
+    if (!digest_->md5 || !digest_->context) {
+        throw std::runtime_error("OpenSSL has no MD5 digest");
+    }
+}
+
+InteractionIdHasher::~InteractionIdHasher() = default;
+
+InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::string_view episode_id,
+                                              EventType event_type, std::int64_t utc_seconds) {
+    return (*this)(user_id, episode_id, event_type, format_timestamp(utc_seconds));
+}
+
+InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::string_view episode_id,
+                                              EventType event_type, std::string_view utc_timestamp) {
+    key_.assign(user_id);
+    key_ += '|';
+    key_ += episode_id;
+    key_ += '|';
+    key_ += to_string(event_type);
+    key_ += '|';
+    key_ += utc_timestamp;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_DigestInit_ex2(digest_->context.get(), digest_->md5.get(), nullptr) != 1 ||
+        EVP_DigestUpdate(digest_->context.get(), key_.data(), key_.size()) != 1 ||
+        EVP_DigestFinal_ex(digest_->context.get(), digest, &length) != 1 || length != 16) {
+        throw std::runtime_error("OpenSSL could not compute an MD5 digest");
+    }
+    // 31 hex digits are the digest's first 124 bits: 15 whole bytes and the high half of the 16th.
+    InteractionId id = 0;
+    for (int i = 0; i < 15; ++i) id = (id << 8) | digest[i];
+    return (id << 4) | (digest[15] >> 4);
+}
+
+std::string to_decimal(InteractionId id) {
+    std::string digits;
+    do {
+        digits.push_back(static_cast<char>('0' + static_cast<int>(id % 10)));
+        id /= 10;
+    } while (id != 0);
+    return {digits.rbegin(), digits.rend()};
 }
 
 IdIndex::IdIndex(std::vector<std::string> ids) : ids_(std::move(ids)) {
@@ -383,6 +436,35 @@ nlohmann::ordered_json GroundTruth::expected_json() {
     }
     const auto q3_users = std::count(multi_episode.begin(), multi_episode.end(), true);
 
+    // The fact's interaction_ids: the smallest, the largest, and the sum of each id modulo a
+    // prime (a checksum of every id that both warehouses compute exactly).
+    InteractionIdHasher hash;
+    std::optional<InteractionId> smallest;
+    std::optional<InteractionId> largest;
+    std::int64_t residue_sum = 0;
+    for (const auto& [day, rows] : kept_by_day_) {
+        // The day's date once; each row writes only its time of day (no allocation per row).
+        std::string stamp = format_timestamp(day * seconds_per_day);
+        for (const Kept& k : rows) {
+            const std::uint32_t second = k.second_and_type / 4;
+            const auto put = [&stamp](std::size_t at, std::uint32_t value) {
+                stamp[at] = static_cast<char>('0' + value / 10);
+                stamp[at + 1] = static_cast<char>('0' + value % 10);
+            };
+            put(11, second / 3600);
+            put(14, second / 60 % 60);
+            put(17, second % 60);
+            const InteractionId id =
+                hash(users_[k.user].user_id, episodes_[k.episode].episode_id, type_of(k), stamp);
+            smallest = std::min(smallest.value_or(id), id);
+            largest = std::max(largest.value_or(id), id);
+            residue_sum += static_cast<std::int64_t>(id % interaction_id_checksum_modulus);
+        }
+    }
+    ordered_json ids = {{"min", smallest ? ordered_json(to_decimal(*smallest)) : ordered_json(nullptr)},
+                        {"max", largest ? ordered_json(to_decimal(*largest)) : ordered_json(nullptr)},
+                        {"sum_mod_1000000007", residue_sum}};
+
     const std::string now_from = format_timestamp(latest_not_after_now_.value_or(earliest_valid_instant));
     const std::string now_to =
         format_timestamp(earliest_after_now_ ? std::min(now_, *earliest_after_now_ - 1) : now_);
@@ -404,6 +486,7 @@ nlohmann::ordered_json GroundTruth::expected_json() {
     expected["validation_codes"] = std::move(codes);
     expected["cleansed_rows"] = cleansed_rows;
     expected["fact_rows"] = cleansed_rows;
+    expected["interaction_ids"] = std::move(ids);
     expected["q1"] = std::move(q1);
     expected["q2"] = std::move(q2);
     expected["q3"] = {{"users", q3_users}};

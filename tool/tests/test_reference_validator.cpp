@@ -599,3 +599,53 @@ SCENARIO("files must arrive in name order", "[reference]") {
         }
     }
 }
+
+// --- interaction_id: 124 bits, exact. ---------------------------------------------------------
+
+SCENARIO("interaction_id is the first 31 hex digits of the key's md5, exact beyond 64 bits",
+         "[reference][analytics]") {
+    GIVEN("the key user_1|ep_1|play|2024-08-01T08:00:00, whose md5 starts 3ce9288902d5f72874c261bcef4c81b") {
+        InteractionIdHasher hash;
+        WHEN("its id is computed from the UTC instant and from the formatted timestamp") {
+            const InteractionId from_instant = hash("user_1", "ep_1", EventType::play, 1722499200);
+            const InteractionId from_text = hash("user_1", "ep_1", EventType::play, "2024-08-01T08:00:00");
+            THEN("both are that hex number, printed exactly in decimal") {
+                REQUIRE("5060269191665851007670766867968215067" == to_decimal(from_instant));
+                REQUIRE("5060269191665851007670766867968215067" == to_decimal(from_text));
+            }
+        }
+    }
+}
+
+SCENARIO("expected.json states the fact's smallest and largest id and a checksum of all",
+         "[reference][analytics]") {
+    GIVEN("two valid events and an invalid one") {
+        GroundTruth truth(two_users(), episodes(1), now);
+        truth.begin_file("2024-08-01/events.json");
+        truth.add_row(event("play", "user_1", "ep_1", "2024-08-01T10:00:00+02:00", "60"));
+        truth.add_row(event("complete", "user_2", "ep_1", "2024-08-01T09:30:00Z", "120"));
+        truth.add_row(event("complete", "user_9", "ep_1", "2024-08-01T09:30:00Z", "120"));
+        WHEN("the expected answers are computed") {
+            const auto ids = nlohmann::json::parse(truth.expected_json()["interaction_ids"].dump());
+            THEN("min and max are decimal strings, the checksum the sum of each id mod 1000000007") {
+                REQUIRE(nlohmann::json{{"min", "5060269191665851007670766867968215067"},
+                                       {"max", "19897437494111852416571084204693343461"},
+                                       {"sum_mod_1000000007", 227225777 + 355509736}} == ids);
+            }
+        }
+    }
+}
+
+SCENARIO("expected.json has no ids when no event is valid", "[reference][analytics]") {
+    GIVEN("only an invalid event") {
+        GroundTruth truth(two_users(), episodes(1), now);
+        truth.begin_file("2024-08-01/events.json");
+        truth.add_row(event("complete", "user_9", "ep_1", "2024-08-01T09:30:00Z", "120"));
+        WHEN("the expected answers are computed") {
+            const auto ids = nlohmann::json::parse(truth.expected_json()["interaction_ids"].dump());
+            THEN("min and max are null and the checksum zero") {
+                REQUIRE(nlohmann::json{{"min", nullptr}, {"max", nullptr}, {"sum_mod_1000000007", 0}} == ids);
+            }
+        }
+    }
+}

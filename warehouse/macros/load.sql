@@ -87,7 +87,7 @@
             {%- call statement('create_load_record') -%}
                 create table {{ record }} (
                     filename varchar not null,
-                    load_at timestamp not null,
+                    load_at {{ timestamp_type() }} not null,
                     row_count bigint not null,
                     byte_count bigint,
                     sha256 varchar
@@ -149,11 +149,11 @@
     select 1
     {%- elif load_manifest() -%}
     insert into {{ load_record_relation() }} (filename, load_at, row_count, byte_count, sha256)
-    select filename, cast({{ sql_quote(load_at()) }} as timestamp), row_count, byte_count, sha256
+    select filename, cast({{ sql_quote(load_at()) }} as {{ timestamp_type() }}), row_count, byte_count, sha256
     from {{ load_manifest_relation() }}
     {%- else -%}
     insert into {{ load_record_relation() }} (filename, load_at, row_count)
-    select files.filename, cast({{ sql_quote(load_at()) }} as timestamp), coalesce(counts.row_count, 0)
+    select files.filename, cast({{ sql_quote(load_at()) }} as {{ timestamp_type() }}), coalesce(counts.row_count, 0)
     from (values {% for name in filenames %}({{ sql_quote(name) }}){{ ", " if not loop.last }}{% endfor %}) as files (filename)
     left join ({{ file_line_counts(filenames) }}) as counts on files.filename = counts.filename
     {%- endif -%}
@@ -393,6 +393,6 @@
     model has not taken in yet (every load_at later than its latest). -#}
 {% macro loaded_after_this() -%}
     load_at > (
-        select coalesce(max(load_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        select coalesce(max(load_at), cast('1900-01-01' as {{ timestamp_type() }})) from {{ this }}
     )
 {%- endmacro %}

@@ -256,7 +256,7 @@
     select 1
     {%- else -%}
     insert into {{ load_record_relation() }} (filename, load_at, row_count)
-    select files.filename, cast({{ sql_quote(load_at()) }} as timestamp), coalesce(counts.row_count, 0)
+    select files.filename, cast({{ sql_quote(load_at()) }} as {{ timestamp_type() }}), coalesce(counts.row_count, 0)
     from (
         select column1 as filename
         from values {% for name in filenames %}({{ sql_quote(name) }}){{ ", " if not loop.last }}{% endfor %}

@@ -17,7 +17,7 @@
     {%- set where = config.get('where') -%}
     {%- if where and '__tested_since__' in where -%}
         {%- set since = tested_since() -%}
-        {%- set where = where | replace('__tested_since__', 'cast(' ~ sql_quote(since) ~ ' as timestamp)') if since else none -%}
+        {%- set where = where | replace('__tested_since__', 'cast(' ~ sql_quote(since) ~ ' as ' ~ timestamp_type() ~ ')') if since else none -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}

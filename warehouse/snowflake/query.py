@@ -26,6 +26,8 @@ def connection_settings() -> dict:
         settings["password"] = env["SNOWFLAKE_PASSWORD"]
     if env.get("SNOWFLAKE_PRIVATE_KEY_PATH"):
         settings["private_key_file"] = env["SNOWFLAKE_PRIVATE_KEY_PATH"]
+        if env.get("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"):
+            settings["private_key_file_pwd"] = env["SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"]
     for name in ("host", "port", "protocol"):
         if env.get(f"SNOWFLAKE_{name.upper()}"):
             settings[name] = env[f"SNOWFLAKE_{name.upper()}"]

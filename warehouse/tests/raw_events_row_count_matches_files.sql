@@ -12,7 +12,7 @@ with loaded as (
         count(*) as row_count
     from {{ ref('raw_events') }}
     {%- if since %}
-    where load_at > cast({{ sql_quote(since) }} as timestamp)
+    where load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
     {%- endif %}
     group by filename, load_at
 ),
@@ -24,7 +24,7 @@ recorded as (
         row_count
     from {{ source('bronze', 'loaded_files') }}
     {%- if since %}
-    where load_at > cast({{ sql_quote(since) }} as timestamp)
+    where load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
     {%- endif %}
 ),
 

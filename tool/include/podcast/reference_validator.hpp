@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,39 @@ std::optional<std::int32_t> parse_duration(std::string_view text);
 
 // `YYYY-MM-DDTHH:MM:SS` of a UTC instant in seconds since the Unix epoch.
 std::string format_timestamp(std::int64_t utc_seconds);
+
+// interaction_id: the first 31 hex digits (124 bits) of
+// md5(user_id|episode_id|event_type|YYYY-MM-DDTHH:MM:SS in UTC) read as a base-16 integer,
+// below 2^124 (a HUGEINT on DuckDB, a NUMBER(38,0) on Snowflake).
+__extension__ typedef unsigned __int128 InteractionId;  // __extension__: no -Wpedantic warning
+
+// Computes interaction ids with one MD5 implementation fetched once (OpenSSL EVP), so that
+// hashing every fact row of a large dataset stays cheap. Not copyable (it owns the digest).
+class InteractionIdHasher {
+public:
+    InteractionIdHasher();
+    ~InteractionIdHasher();
+    InteractionIdHasher(const InteractionIdHasher&) = delete;
+    InteractionIdHasher& operator=(const InteractionIdHasher&) = delete;
+
+    InteractionId operator()(std::string_view user_id, std::string_view episode_id,
+                             EventType event_type, std::int64_t utc_seconds);
+    // The same with the timestamp already formatted YYYY-MM-DDTHH:MM:SS (UTC).
+    InteractionId operator()(std::string_view user_id, std::string_view episode_id,
+                             EventType event_type, std::string_view utc_timestamp);
+
+private:
+    struct Digest;
+    std::unique_ptr<Digest> digest_;
+    std::string key_;  // reused buffer for the hashed text
+};
+
+// The exact decimal digits of an id (JSON cannot hold 124-bit numbers, so expected.json
+// writes them as strings).
+std::string to_decimal(InteractionId id);
+
+// expected.json's checksum of the fact's ids: the sum of each id modulo this prime.
+inline constexpr std::uint64_t interaction_id_checksum_modulus = 1000000007;
 
 // One raw row: each value as the warehouse stores it as text; nullopt is SQL NULL.
 struct RawEvent {

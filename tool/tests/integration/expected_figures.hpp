@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 namespace podcast::integration {
 
@@ -20,6 +22,21 @@ inline nlohmann::json nonzero(const nlohmann::json& codes) {
     return kept;
 }
 
+// The query of expected.json's "interaction_ids" figures (min, max as decimal text; the sum of
+// every id modulo 1000000007), valid on DuckDB and Snowflake alike.
+inline constexpr const char* interaction_id_figures_sql =
+    "select cast(min(interaction_id) as varchar), cast(max(interaction_id) as varchar), "
+    "cast(sum(interaction_id % 1000000007) as bigint) from gold.fact_user_interactions";
+
+// The figures from that query's one row of text values.
+inline nlohmann::json interaction_id_figures(const std::optional<std::string>& min,
+                                             const std::optional<std::string>& max,
+                                             const std::optional<std::string>& residue_sum) {
+    return {{"min", min ? nlohmann::json(*min) : nlohmann::json(nullptr)},
+            {"max", max ? nlohmann::json(*max) : nlohmann::json(nullptr)},
+            {"sum_mod_1000000007", residue_sum ? std::stoll(*residue_sum) : 0}};
+}
+
 inline void require_expected_figures(const nlohmann::json& expected, const nlohmann::json& actual) {
     REQUIRE(expected["files"] == actual["files"]);
     REQUIRE(expected["raw_rows"] == actual["raw_rows"]);
@@ -28,6 +45,8 @@ inline void require_expected_figures(const nlohmann::json& expected, const nlohm
     REQUIRE(nonzero(expected["validation_codes"]) == actual["validation_codes"]);
     REQUIRE(expected["cleansed_rows"] == actual["cleansed_rows"]);
     REQUIRE(expected["fact_rows"] == actual["fact_rows"]);
+    // 124-bit ids as decimal strings, and the sum of id mod 1000000007 as a number.
+    REQUIRE(expected["interaction_ids"] == actual["interaction_ids"]);
     REQUIRE(expected["q1"]["as_of"] == actual["q1_as_of"]);
     REQUIRE(expected["q1"]["rows"] == actual["q1"]);
     REQUIRE(expected["q3"]["users"] == actual["q3_users"]);

@@ -38,6 +38,8 @@ json warehouse_figures(const Workspace& ws) {
     figures["validation_codes"] = codes;
     figures["cleansed_rows"] = ws.count("select count(*) from silver.cleansed_events");
     figures["fact_rows"] = ws.count("select count(*) from gold.fact_user_interactions");
+    const auto ids = ws.query(interaction_id_figures_sql).rows.at(0);
+    figures["interaction_ids"] = interaction_id_figures(ids.at(0), ids.at(1), ids.at(2));
     figures["q1_as_of"] = ws.scalar("select cast(max(timestamp) as date) from gold.fact_user_interactions");
     json q1 = json::array();
     for (const auto& row : ws.query("select rank, episode_id, podcast_id, title, completions from "

@@ -3,8 +3,9 @@
 // pipeline against it, and the warehouse must hold the generator's expected.json figures and
 // the very interaction_ids of a DuckDB run of the same files (docs/snowflake.md).
 //
-// Self-contained on purpose: the C++ standard library, nlohmann_json, Catch2 and POSIX only
-// (with the integration tests' shared project root, pinned "now" and temporary directory).
+// Self-contained on purpose: the C++ standard library, nlohmann_json, Catch2, OpenSSL (the
+// documented id formula) and POSIX only (with the integration tests' shared project root,
+// pinned "now" and temporary directory).
 // The emulator runs from .venv-fakesnow (make venv-fakesnow), the Snowflake figures are read
 // with warehouse/snowflake/query.py, the DuckDB ones with `podcast query`.
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 
 #include "../temp_dir.hpp"
 #include "expected_figures.hpp"
+#include "interaction_id.hpp"
 #include "project.hpp"
 
 extern char** environ;
@@ -49,10 +51,10 @@ using podcast::integration::require_expected_figures;
 using Environment = std::map<std::string, std::string>;
 
 // Settings of the emulated account: the emulator accepts any, and none is a secret.
-Environment snowflake_environment(int port) {
+Environment snowflake_environment(int port, const std::string& database = "PODCAST") {
     return {{"SNOWFLAKE_ACCOUNT", "fakesnow"},      {"SNOWFLAKE_USER", "fake"},
             {"SNOWFLAKE_PASSWORD", "snow"},         {"SNOWFLAKE_ROLE", "podcast_pipeline"},
-            {"SNOWFLAKE_WAREHOUSE", "podcast_wh"},  {"SNOWFLAKE_DATABASE", "PODCAST"},
+            {"SNOWFLAKE_WAREHOUSE", "podcast_wh"},  {"SNOWFLAKE_DATABASE", database},
             {"SNOWFLAKE_HOST", "127.0.0.1"},        {"SNOWFLAKE_PORT", std::to_string(port)},
             {"SNOWFLAKE_PROTOCOL", "http"}};
 }
@@ -240,6 +242,7 @@ const std::map<std::string, std::string> common_queries = {
     {"q2", "select country, avg_listen_through_rate, completions "
            "from gold.q2_listen_through_by_country order by country"},
     {"q3", "select users from gold.q3_multi_episode_listeners"},
+    {"id_figures", podcast::integration::interaction_id_figures_sql},
 };
 
 std::map<std::string, std::string> snowflake_queries() {
@@ -289,6 +292,8 @@ json figures_of(const std::map<std::string, Rows>& rows) {
     for (const char* name : {"raw_rows", "valid_rows", "cleansed_rows", "fact_rows"}) {
         figures[name] = integer(rows.at(name).at(0).at(0));
     }
+    const auto& ids = rows.at("id_figures").at(0);
+    figures["interaction_ids"] = podcast::integration::interaction_id_figures(ids.at(0), ids.at(1), ids.at(2));
     figures["invalid_rows"] = figures["raw_rows"].get<std::int64_t>() - figures["valid_rows"].get<std::int64_t>();
     figures["validation_codes"] = json::object();
     for (const auto& row : rows.at("codes")) figures["validation_codes"][*row[0]] = integer(row[1]);
@@ -345,13 +350,16 @@ std::map<std::string, Rows> duckdb_rows(const fs::path& warehouse) {
     return all;
 }
 
-std::map<std::string, Rows> snowflake_rows(const fs::path& workspace, int port) {
+std::map<std::string, Rows> snowflake_rows(const fs::path& workspace, int port,
+                                           const std::string& database = "PODCAST",
+                                           const std::map<std::string, std::string>& queries =
+                                               snowflake_queries()) {
     const fs::path queries_file = workspace / "snowflake-queries.json";
-    std::ofstream(queries_file) << json(snowflake_queries()).dump();
+    std::ofstream(queries_file) << json(queries).dump();
     const Outcome answer = run_or_throw(
         {{(project_root() / ".venv/bin/python").string(),
           (project_root() / "warehouse/snowflake/query.py").string(), queries_file.string()},
-         snowflake_environment(port), Stderr::to_log, workspace / "query.log", {}},
+         snowflake_environment(port, database), Stderr::to_log, workspace / "query.log", {}},
         "warehouse/snowflake/query.py");
     const json answers = json::parse(answer.output);
     std::map<std::string, Rows> all;
@@ -422,7 +430,135 @@ const Outcomes& outcomes() {
     return built;
 }
 
+// Hostile but valid inputs for the id: offsets that move the UTC day (and a leap day), ids in
+// Unicode (also written as JSON \u escapes), with quotes, commas and backslashes, padding.
+// Every line is valid; the reference data holds the ids exactly (CSV quoting for quotes).
+const char* tricky_users_csv =
+    "user_id,signup_date,country\n"
+    "ünïcødé_用户,2023-01-01,DE\n"
+    "\"o'brien \"\"quoted\"\"\",2023-01-01,IE\n"
+    "back\\slash\\n,2023-01-01,FR\n"
+    "user_plain,2023-01-01,US\n";
+
+const char* tricky_episodes_csv =
+    "episode_id,podcast_id,title,release_date,duration_seconds\n"
+    "ep_🎧,p1,\"Title, with a comma\",2023-01-01,600\n"
+    "ep\\tab,p1,T2,2023-01-01,600\n"
+    "\"ep \"\"q\"\"\",p1,T3,2023-01-01,600\n";
+
+const char* tricky_events =
+    R"({"event_type":"complete","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T23:30:00-02:00","duration":300})" "\n"
+    R"({"event_type":" Play ","user_id":" o'brien \"quoted\" ","episode_id":"ep\\tab","timestamp":"2024-08-01T00:15:00+01:00","duration":"120"})" "\n"
+    R"({"event_type":"pause","user_id":"back\\slash\\n","episode_id":"ep \"q\"","timestamp":"2024-08-01T12:00:00Z","duration":null})" "\n"
+    R"({"event_type":"seek","user_id":"user_plain","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T12:00:00+05:45","duration":null})" "\n"
+    R"({"event_type":"play","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep\\tab","timestamp":"2024-02-29T23:59:59-00:30","duration":1})" "\n";
+
+// The business keys the tricky lines normalise to (UTC), each as "user|episode|type|ts".
+const std::vector<std::string> tricky_keys = {
+    "ünïcødé_用户|ep_🎧|complete|2024-08-02T01:30:00",
+    "o'brien \"quoted\"|ep\\tab|play|2024-07-31T23:15:00",
+    "back\\slash\\n|ep \"q\"|pause|2024-08-01T12:00:00",
+    "user_plain|ep_🎧|seek|2024-08-01T06:15:00",
+    "ünïcødé_用户|ep\\tab|play|2024-03-01T00:29:59",
+};
+
+struct TrickyOutcomes {
+    std::vector<std::string> duckdb_ids;     // "id|user|episode|type|ts", ordered by id text
+    std::vector<std::string> snowflake_ids;
+};
+
+std::vector<std::string> id_rows(const Rows& rows) {
+    std::vector<std::string> ids;
+    for (const auto& row : rows) {
+        ids.push_back(*row[0] + "|" + *row[1] + "|" + *row[2] + "|" + *row[3] + "|" + *row[4]);
+    }
+    return ids;
+}
+
+// The tricky files run on DuckDB, then on the emulator in a database of their own.
+TrickyOutcomes build_tricky_outcomes() {
+    const TempDir workspace("podcast-snowflake-tricky");
+    const fs::path reference = workspace.path() / "reference";
+    const fs::path loading = workspace.path() / "loading";
+    fs::create_directories(reference);
+    fs::create_directories(loading / "2024-08-01");
+    std::ofstream(reference / "users.csv") << tricky_users_csv;
+    std::ofstream(reference / "episodes.csv") << tricky_episodes_csv;
+    std::ofstream(loading / "2024-08-01/events.json") << tricky_events;
+    const std::vector<std::string> common{"run", "--reference-dir", reference.string(), "--data-dir",
+                                          loading.string(), "--var", "now=" + std::string(pinned_now)};
+
+    TrickyOutcomes outcomes;
+    auto duckdb = common;
+    const fs::path duckdb_warehouse = workspace.path() / "duckdb/warehouse.duckdb";
+    duckdb.insert(duckdb.end(), {"--warehouse", duckdb_warehouse.string()});
+    podcast(duckdb);
+    const auto ids_query = duckdb_queries().at("ids");
+    const auto answer = nlohmann::ordered_json::parse(
+        podcast({"query", "--format", "json", "--warehouse", duckdb_warehouse.string(), ids_query}).output);
+    Rows duckdb_rows;
+    for (const auto& object : answer) {
+        std::vector<std::optional<std::string>> row;
+        for (const auto& [column, value] : object.items()) row.push_back(text_of(value));
+        duckdb_rows.push_back(std::move(row));
+    }
+    outcomes.duckdb_ids = id_rows(duckdb_rows);
+
+    Emulator emulator(workspace.path() / "emulator.log");
+    (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                         {{"create", "create database if not exists TRICKY"}});
+    auto prod = common;
+    prod.insert(prod.end(), {"--target", "prod", "--warehouse", (workspace.path() / "prod/warehouse.duckdb").string(),
+                             "--var", "snowflake_emulator=true", "--var",
+                             "event_files=" + json(std::vector<std::string>{"2024-08-01/events.json"}).dump()});
+    podcast(prod, snowflake_environment(emulator.port(), "TRICKY"));
+    outcomes.snowflake_ids = id_rows(snowflake_rows(workspace.path(), emulator.port(), "TRICKY",
+                                                    {{"ids", snowflake_queries().at("ids")}})
+                                         .at("ids"));
+    return outcomes;
+}
+
+const TrickyOutcomes& tricky_outcomes() {
+    static const TrickyOutcomes built = build_tricky_outcomes();
+    return built;
+}
+
 }  // namespace
+
+SCENARIO("interaction_ids of offsets, Unicode, quotes and backslashes are the documented formula on "
+         "DuckDB and on the Snowflake emulator alike",
+         "[edge][snowflake][analytics]") {
+    GIVEN("an event file of such lines and reference data holding those ids, run on both targets") {
+        const TrickyOutcomes& o = tricky_outcomes();
+        WHEN("the fact tables are read back") {
+            THEN("the emulator's ids, with their business keys, equal DuckDB's") {
+                REQUIRE(o.duckdb_ids == o.snowflake_ids);
+            }
+            THEN("every line reached the fact, normalised to its UTC business key") {
+                std::vector<std::string> keys;
+                for (const auto& row : o.snowflake_ids) keys.push_back(row.substr(row.find('|') + 1));
+                std::vector<std::string> expected = tricky_keys;
+                std::sort(keys.begin(), keys.end());
+                std::sort(expected.begin(), expected.end());
+                REQUIRE(expected == keys);
+            }
+            THEN("each id is the first 31 hex digits of the md5 of its key, read as an integer") {
+                for (const auto& row : o.snowflake_ids) {
+                    std::vector<std::string> parts;
+                    std::size_t start = 0;
+                    for (std::size_t bar = row.find('|'); bar != std::string::npos; bar = row.find('|', start)) {
+                        parts.push_back(row.substr(start, bar - start));
+                        start = bar + 1;
+                    }
+                    parts.push_back(row.substr(start));
+                    REQUIRE(5 == parts.size());
+                    REQUIRE(podcast::integration::expected_interaction_id(parts[1], parts[2], parts[3], parts[4]) ==
+                            parts[0]);
+                }
+            }
+        }
+    }
+}
 
 SCENARIO("The pipeline on the Snowflake emulator computes the figures of the DuckDB run",
          "[snowflake][e2e]") {

@@ -9,12 +9,13 @@ with raw_events as (
     {%- endif %}
 ),
 
+{#- Distinct, so that the left joins below keep one row per raw row. -#}
 users as (
-    select user_id from {{ ref('users') }}
+    select distinct user_id from {{ ref('users') }}
 ),
 
 episodes as (
-    select episode_id from {{ ref('episodes') }}
+    select distinct episode_id from {{ ref('episodes') }}
 ),
 
 parsed as (
@@ -28,9 +29,24 @@ parsed as (
     from raw_events
 ),
 
-checked as (
+{#- The reference checks as left joins (known_* is null for an unknown id):
+    Snowflake documents IN subqueries in WHERE only, not in a select list.
+    The ids compare in byte order whatever the account's collation. -#}
+referenced as (
     select
         parsed.*,
+        users.user_id as known_user_id,
+        episodes.episode_id as known_episode_id
+    from parsed
+    left join users
+        on {{ in_byte_order('parsed.clean_user_id') }} = {{ in_byte_order('users.user_id') }}
+    left join episodes
+        on {{ in_byte_order('parsed.clean_episode_id') }} = {{ in_byte_order('episodes.episode_id') }}
+),
+
+checked as (
+    select
+        referenced.*,
         {{ error_list([
             "case when user_id is null then 'user_id_missing' end",
             "case when clean_user_id = '' then 'user_id_blank' end",
@@ -40,14 +56,14 @@ checked as (
             "case when clean_event_type not in (" ~ sql_string_list(event_types()) ~ ") then 'event_type_invalid' end",
             "case when timestamp is null then 'timestamp_missing' end",
             "case when timestamp is not null and timestamp_utc is null then 'timestamp_malformed' end",
-            "case when timestamp_utc < cast('2000-01-01' as timestamp) or timestamp_utc > cast(" ~ sql_quote(now) ~ " as timestamp) then 'timestamp_out_of_range' end",
+            "case when timestamp_utc < cast('2000-01-01' as " ~ timestamp_type() ~ ") or timestamp_utc > cast(" ~ sql_quote(now) ~ " as " ~ timestamp_type() ~ ") then 'timestamp_out_of_range' end",
             "case when clean_event_type in (" ~ sql_string_list(event_types_with_duration()) ~ ") and duration is null then 'duration_missing' end",
             "case when clean_event_type in (" ~ sql_string_list(event_types_with_duration()) ~ ") and duration is not null and duration_seconds is null then 'duration_invalid' end",
             "case when clean_event_type in ('pause', 'seek') and duration is not null then 'duration_unexpected' end",
-            "case when clean_user_id <> '' and clean_user_id not in (select user_id from users) then 'unknown_user_id' end",
-            "case when clean_episode_id <> '' and clean_episode_id not in (select episode_id from episodes) then 'unknown_episode_id' end",
+            "case when clean_user_id <> '' and known_user_id is null then 'unknown_user_id' end",
+            "case when clean_episode_id <> '' and known_episode_id is null then 'unknown_episode_id' end",
         ]) }} as validation_errors
-    from parsed
+    from referenced
 )
 
 select

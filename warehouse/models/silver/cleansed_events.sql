@@ -1,7 +1,12 @@
 {#- Incremental, merged on the business key. Every new batch has a later
     load_at than anything already here, so a new duplicate always replaces the
     stored one: the same survivors as a full rebuild (tests/cleansed_events_*). -#}
-{{ config(unique_key=['user_id', 'episode_id', 'event_type', 'timestamp']) }}
+{{ config(
+    unique_key=['user_id', 'episode_id', 'event_type', 'timestamp'],
+    incremental_strategy=merged_by_day_strategy(),
+    tmp_relation_type=merged_by_day_tmp_relation_type(),
+    cluster_by=merged_by_day_cluster_by()
+) }}
 
 with valid_events as (
     select * from {{ ref('raw_events_validated') }}
@@ -31,7 +36,7 @@ deduplicated as (
     select * from normalised
     qualify row_number() over (
         partition by user_id, episode_id, event_type, timestamp
-        order by load_at desc, filename desc, line_number desc
+        order by load_at desc, {{ in_byte_order('filename') }} desc, line_number desc
     ) = 1
 )
 

@@ -13,7 +13,7 @@
 with changed_keys as (
     select distinct {{ columns | join(', ') }}
     from {{ model }}
-    where {{ changed_since }} > cast({{ sql_quote(since) }} as timestamp)
+    where {{ changed_since }} > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
 )
 
 select

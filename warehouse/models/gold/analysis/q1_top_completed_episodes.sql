@@ -20,8 +20,8 @@ as_of as (
 
 window_bounds as (
     select
-        cast({{ dbt.dateadd('day', -6, 'as_of_date') }} as timestamp) as window_start,
-        cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as timestamp) as window_end
+        cast({{ dbt.dateadd('day', -6, 'as_of_date') }} as {{ timestamp_type() }}) as window_start,
+        cast({{ dbt.dateadd('day', 1, 'as_of_date') }} as {{ timestamp_type() }}) as window_end
     from as_of
 ),
 
