@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "podcast/checksum.hpp"
+#include "podcast/database.hpp"
 #include "podcast/dbt.hpp"
 #include "podcast/event_files.hpp"
 #include "podcast/load_record.hpp"
@@ -254,8 +255,9 @@ void print_section(std::ostream& out, const std::string& title, const Table& tab
 // Prints the failing nodes on `err` and picks the one-line error the run ends with.
 Error failure_of(const DbtLog& log, int exit_status, std::ostream& err) {
     for (const auto& failure : log.failures()) {
-        err << "failed: " << failure.resource_type << ' ' << failure.name << ": " << failure.message
-            << '\n';
+        // DuckDB's hints (a setting to try, a caret under the SQL) are no help to a user here.
+        err << "failed: " << failure.resource_type << ' ' << failure.name << ": "
+            << duckdb_message(failure.message.c_str()) << '\n';
     }
     for (std::size_t i = 0; i + 1 < log.errors().size(); ++i) {
         err << "dbt: " << log.errors()[i] << '\n';

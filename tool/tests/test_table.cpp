@@ -91,3 +91,38 @@ SCENARIO("an unknown output format is a usage error", "[output]") {
         }
     }
 }
+
+SCENARIO("display width counts what a terminal shows", "[output]") {
+    REQUIRE(4 == podcast::display_width("café"));
+    REQUIRE(4 == podcast::display_width("cafe\xcc\x81"));  // e + combining acute
+    REQUIRE(4 == podcast::display_width("日本"));
+    REQUIRE(0 == podcast::display_width(""));
+}
+
+SCENARIO("a unicode column lines up in the text table", "[output]") {
+    Table table;
+    table.columns = {{"country", ColumnKind::text}, {"n", ColumnKind::integer}};
+    table.rows = {{std::string("日本"), std::string("1")}, {std::string("DE"), std::string("22")}};
+    std::istringstream lines(printed(table, OutputFormat::table));
+    std::vector<std::size_t> widths;
+    for (std::string line; std::getline(lines, line);) {
+        widths.push_back(podcast::display_width(line));
+    }
+    REQUIRE(4 == widths.size());
+    REQUIRE(std::vector<std::size_t>(4, widths.front()) == widths);
+}
+
+SCENARIO("CSV tells NULL from the empty string", "[output]") {
+    Table table;
+    table.columns = {{"a", ColumnKind::text}, {"b", ColumnKind::text}};
+    table.rows = {{std::nullopt, std::string("")}};
+    REQUIRE("a,b\n,\"\"\n" == printed(table, OutputFormat::csv));
+}
+
+SCENARIO("JSON keeps integers beyond 64 bits and JSON cells exactly", "[output]") {
+    Table table;
+    table.columns = {{"h", ColumnKind::integer}, {"l", ColumnKind::json}};
+    table.rows = {{std::string("170141183460469231731687303715884105727"), std::string("[\"a\",{\"k\":1}]")}};
+    REQUIRE("[{\"h\":170141183460469231731687303715884105727,\"l\":[\"a\",{\"k\":1}]}]\n" ==
+            printed(table, OutputFormat::json));
+}

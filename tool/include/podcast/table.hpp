@@ -45,12 +45,12 @@ void print_text_table(const Table& table, std::ostream& out);
 // empty unquoted field, the empty string as "".
 void print_csv(const Table& table, std::ostream& out);
 
-// One of the above by format; JSON is the array of to_json on one line, with json cells and
-// integers written exactly as given (a HUGEINT keeps every digit).
 // Columns of display width of UTF-8 text: code points, East Asian wide and fullwidth ones as 2,
 // combining marks as 0.
 std::size_t display_width(std::string_view text);
 
+// One of the above by format; JSON is the array of to_json on one line, with json cells and
+// integers written exactly as given (a HUGEINT keeps every digit).
 void print_table(const Table& table, OutputFormat format, std::ostream& out);
 
 }  // namespace podcast
