@@ -35,6 +35,17 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.q2_listen_through_by_country as "
         "select 'NL' as country, 0.75::double as avg_listen_through_rate, 4 as completions",
         "create view gold.q3_multi_episode_listeners as select 12 as users",
+        "create table gold.fact_user_interactions as select 'u1' as user_id, 'complete' as "
+        "event_type, timestamp '2024-08-09 21:00:00' as timestamp",
+        "create view gold.analysis_as_of as select coalesce(getvariable('podcast_as_of'), "
+        "date '2024-08-09') as as_of_date, coalesce(getvariable('podcast_as_of'), "
+        "date '2024-08-09') - 6 as window_start_date, timestamp '2024-08-03 06:00:00' as "
+        "first_event_at, timestamp '2024-08-09 21:00:00' as last_event_at",
+        "create table gold.user_sessions as select 'u1' as user_id, timestamp '2024-08-09 "
+        "21:00:00' as session_start, timestamp '2024-08-09 21:20:00' as session_end",
+        "create view gold.q4_average_session_duration_per_user as select 'u1' as user_id, 1 as "
+        "sessions, 1200.0::double as avg_session_duration_seconds, 900.0::double as "
+        "avg_listened_seconds",
     };
     for (const char* statement : statements) {
         INFO(statement);
