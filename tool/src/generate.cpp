@@ -162,15 +162,15 @@ struct Country {
     double listen_through;
 };
 
-constexpr std::array<Country, 10> countries{{{"US", 30, -300, 0.97},
-                                             {"IN", 14, 330, 0.86},
-                                             {"UK", 12, 60, 0.94},
-                                             {"DE", 10, 120, 0.98},
-                                             {"BR", 8, -180, 0.84},
-                                             {"FR", 7, 120, 0.92},
-                                             {"CA", 6, -240, 0.96},
-                                             {"AU", 5, 600, 0.9},
-                                             {"MX", 4, -360, 0.88},
+constexpr std::array<Country, 10> countries{{{"US", 30, -300, 0.98},
+                                             {"IN", 14, 330, 0.9},
+                                             {"UK", 12, 60, 0.95},
+                                             {"DE", 10, 120, 0.99},
+                                             {"BR", 8, -180, 0.89},
+                                             {"FR", 7, 120, 0.93},
+                                             {"CA", 6, -240, 0.97},
+                                             {"AU", 5, 600, 0.92},
+                                             {"MX", 4, -360, 0.9},
                                              {"JP", 4, 540, 1.0}}};
 
 constexpr std::array<std::string_view, 12> title_openings{
@@ -517,7 +517,7 @@ public:
         }
         // How far listeners get through each episode: most nearly to the end, some less.
         appeal_.reserve(catalog.episodes.size());
-        for (std::size_t i = 0; i < catalog.episodes.size(); ++i) appeal_.push_back(0.9 + 0.1 * rng.unit());
+        for (std::size_t i = 0; i < catalog.episodes.size(); ++i) appeal_.push_back(0.92 + 0.08 * rng.unit());
     }
 
     // `count` events of one day. Sessions start in time order, so that a user's next session

@@ -40,9 +40,13 @@ ordered_json axis_field(std::string field, std::string type, std::string title) 
     return {{"field", std::move(field)}, {"type", std::move(type)}, {"title", std::move(title)}};
 }
 
+// Charts take the page's width; their height follows their content.
+ordered_json fit_width() { return {{"type", "fit-x"}, {"contains", "padding"}}; }
+
 ordered_json base_spec(const ReportSection& section, ordered_json mark, ordered_json encoding) {
     return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
             {"width", "container"},
+            {"autosize", fit_width()},
             {"data", {{"values", to_json(section.table)}}},
             {"mark", std::move(mark)},
             {"encoding", std::move(encoding)}};
@@ -89,6 +93,7 @@ ordered_json chart_for(const ReportSection& section) {
                             {"encoding", {{"x", axis_field("day", "temporal", "Day (UTC)")}, {"y", y}}}});
         }
         return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+                {"autosize", fit_width()},
                 {"data", {{"values", to_json(section.table)}}},
                 {"vconcat", rows}};
     }
@@ -147,6 +152,7 @@ table { border-collapse: collapse; margin: .5rem 0; font-size: 13px; }
 th, td { padding: .2rem .6rem; border-bottom: 1px solid #eee; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 details summary { cursor: pointer; color: #555; }
+.error { color: #b00020; }
 )";
 
 }  // namespace
@@ -186,8 +192,13 @@ void write_html_report(const ReportContext& context, const std::vector<ReportSec
     }
     out << "<script>\nconst charts = " << script_json(charts) << ";\n"
         << "for (const [id, spec] of Object.entries(charts)) {\n"
-        << "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false})\n"
-        << "    .catch((error) => console.error(id + ': ' + error));\n"
+        << "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false}).catch((error) => {\n"
+        << "    const note = document.createElement('p');\n"
+        << "    note.className = 'error';\n"
+        << "    note.textContent = 'This chart could not be drawn: ' + error;\n"
+        << "    document.getElementById(id).replaceChildren(note);\n"
+        << "    console.error(id + ': ' + error);\n"
+        << "  });\n"
         << "}\n</script>\n</body>\n</html>\n";
 }
 
