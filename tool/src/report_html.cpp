@@ -40,13 +40,13 @@ ordered_json axis_field(std::string field, std::string type, std::string title) 
     return {{"field", std::move(field)}, {"type", std::move(type)}, {"title", std::move(title)}};
 }
 
-// Charts take the page's width; their height follows their content.
-ordered_json fit_width() { return {{"type", "fit-x"}, {"contains", "padding"}}; }
+// The plot's width in pixels, axes and labels aside: the page is at most 70rem wide. (A
+// width of "container" makes Vega-Lite warn on charts of discrete height.)
+constexpr int chart_width = 900;
 
 ordered_json base_spec(const ReportSection& section, ordered_json mark, ordered_json encoding) {
     return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
-            {"width", "container"},
-            {"autosize", fit_width()},
+            {"width", chart_width},
             {"data", {{"values", to_json(section.table)}}},
             {"mark", std::move(mark)},
             {"encoding", std::move(encoding)}};
@@ -87,13 +87,15 @@ ordered_json chart_for(const ReportSection& section) {
         for (const auto& measure : measures) {
             auto y = axis_field(measure["field"], "quantitative", measure["title"]);
             if (measure.contains("format")) y["axis"] = {{"format", measure["format"]}};
-            rows.push_back({{"width", "container"},
+            auto x = axis_field("day", "temporal", "Day (UTC)");
+            x["timeUnit"] = "utcyearmonthdate";
+            x["axis"] = {{"format", "%a %d %b"}, {"tickCount", "day"}};
+            rows.push_back({{"width", chart_width},
                             {"height", 110},
                             {"mark", {{"type", "line"}, {"point", true}, {"tooltip", true}}},
-                            {"encoding", {{"x", axis_field("day", "temporal", "Day (UTC)")}, {"y", y}}}});
+                            {"encoding", {{"x", std::move(x)}, {"y", y}}}});
         }
         return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
-                {"autosize", fit_width()},
                 {"data", {{"values", to_json(section.table)}}},
                 {"vconcat", rows}};
     }

@@ -24,7 +24,7 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "('2024-08-01/events.json', 2, '2024-08-09 10:00:00.123456'), "
         "('2024-08-02/events.json', 1, '2024-08-10 10:00:00')",
         "create table bronze.raw_events_validated as "
-        "select filename, line_number, load_at, "
+        "select filename, line_number, load_at, '2024-08-09T10:00:00' as timestamp, "
         "case when line_number = 2 then ['user_id_missing', 'timestamp_malformed'] "
         "else []::varchar[] end as validation_errors from bronze.raw_events",
         "create table silver.cleansed_events as select 1 as id",

@@ -553,7 +553,8 @@ SCENARIO("listen-through differs by country and completes rarely run past the ep
             THEN("the countries' average rates span more than 5 points") {
                 double lowest = 2;
                 double highest = 0;
-                for (const auto& country : expected_of(out)["q2"]) {
+                const auto expected = expected_of(out);
+                for (const auto& country : expected["q2"]) {
                     lowest = std::min(lowest, country["avg_listen_through_rate"].get<double>());
                     highest = std::max(highest, country["avg_listen_through_rate"].get<double>());
                 }

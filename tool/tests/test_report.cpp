@@ -16,7 +16,7 @@ nlohmann::json json_report(const std::filesystem::path& warehouse,
                            std::optional<std::string> as_of) {
     std::ostringstream out;
     const auto done =
-        podcast::report(ReportOptions{warehouse, std::move(as_of), ReportFormat::json}, out);
+        podcast::report(ReportOptions{warehouse, std::move(as_of), ReportFormat::json, std::nullopt}, out);
     REQUIRE(done.has_value());
     return nlohmann::json::parse(out.str());
 }
@@ -71,7 +71,7 @@ SCENARIO("the default report is aligned text tables under headings", "[report]")
     podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     REQUIRE(podcast::report(
-        ReportOptions{dir / "warehouse.duckdb", std::nullopt, ReportFormat::table}, out));
+        ReportOptions{dir / "warehouse.duckdb", std::nullopt, ReportFormat::table, std::nullopt}, out));
     REQUIRE_THAT(out.str(),
                  Catch::Contains("Users who listened to 3 or more different episodes in one day\n"
                                  "users\n"
