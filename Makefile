@@ -18,7 +18,7 @@ BENCH_SIZES ?= 1000000,10000000
 
 # Debian packages the build and the tests use.
 # chromium: the HTML report's test renders the page headless.
-APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev chromium
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev chromium
 
 .PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
 

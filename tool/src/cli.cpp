@@ -16,6 +16,7 @@
 #include "podcast/query.hpp"
 #include "podcast/report.hpp"
 #include "podcast/run.hpp"
+#include "podcast/settings.hpp"
 #include "podcast/status.hpp"
 
 namespace podcast {
@@ -288,8 +289,10 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     add_warehouse_option(*run_app, run_flags.warehouse, defaults);
     run_app
         ->add_option("--var", run_flags.vars,
-                     "A dbt var KEY=VALUE (repeatable; VALUE is JSON if it parses, else a string), "
-                     "e.g. now='2024-09-01 00:00:00' or as_of=2024-08-07")
+                     "A dbt var KEY=VALUE (repeatable), e.g. now='2024-09-01 00:00:00' or "
+                     "as_of=2024-08-07. Checked before anything is loaded: an unknown KEY, or a "
+                     "VALUE not of its var's kind, is refused. The vars:\n" +
+                         run_vars_help())
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_app->add_flag("--wait", run_flags.wait,

@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 
+#include "podcast/settings.hpp"
+
 namespace podcast {
 namespace {
 
@@ -312,17 +314,12 @@ std::string format_load_at(std::chrono::system_clock::time_point time) {
 
 Result<nlohmann::json> build_vars(const std::string& load_at,
                                   const std::vector<std::string>& key_values) {
-    nlohmann::json vars = nlohmann::json::object();
-    vars["load_at"] = load_at;
-    for (const auto& entry : key_values) {
-        const auto equals = entry.find('=');
-        if (equals == std::string::npos || equals == 0) {
-            return fail("--var " + entry + ": expected KEY=VALUE", ExitCode::usage);
-        }
-        const std::string key = entry.substr(0, equals);
-        const std::string value = entry.substr(equals + 1);
-        auto parsed = nlohmann::json::parse(value, nullptr, false);
-        vars[key] = parsed.is_discarded() ? nlohmann::json(value) : std::move(parsed);
+    auto vars = parse_run_vars(key_values);
+    if (!vars) {
+        return std::unexpected(vars.error());
+    }
+    if (!vars->contains("load_at")) {
+        (*vars)["load_at"] = load_at;
     }
     return vars;
 }

@@ -17,6 +17,8 @@
 #include "podcast/load_record.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/process.hpp"
+#include "podcast/reference_data.hpp"
+#include "podcast/settings.hpp"
 #include "podcast/warehouse.hpp"
 
 namespace podcast {
@@ -86,26 +88,46 @@ Result<void> check_inputs(const RunOptions& options) {
     return {};
 }
 
-// dbt writes each seed's compiled SQL to <target>/run/<project>/<seed path>, which for an absolute
-// seed path is the CSV itself, so the warehouse project accepts only a reference directory inside
-// it. The user's files are copied to <project>/.reference/<key>/ for the duration of the run, one
-// key per warehouse so that runs on different warehouses never share it.
+// The user's reference files, read and checked: before anything is locked, loaded or replaced.
+// Errors name the files by the path the user gave.
+Result<std::vector<ReferenceRows>> check_reference_data(const fs::path& given_reference_dir) {
+    std::vector<ReferenceRows> checked;
+    for (const auto& file : reference_files()) {
+        auto rows = read_reference_file(given_reference_dir / file.name, file);
+        if (!rows) {
+            return std::unexpected(rows.error());
+        }
+        checked.push_back(std::move(*rows));
+    }
+    return checked;
+}
+
+// The checked reference data, written in the one form the seeds load (reference_data.hpp) to
+// <warehouse>.dbt/reference/ for the duration of the run: a run never writes into the dbt project.
+// dbt would write a seed's SQL over a CSV outside the project; the project's noop_statement
+// (macros/seed_write.sql) keeps it from writing anything there.
 class StagedReferenceFiles {
 public:
-    static Result<StagedReferenceFiles> stage(const RunOptions& options) {
-        StagedReferenceFiles staged(
-            ".reference/" + md5_hex(options.warehouse.string()).substr(0, 16), options.dbt_project);
+    static Result<StagedReferenceFiles> stage(const RunOptions& options,
+                                              const std::vector<ReferenceRows>& checked) {
+        StagedReferenceFiles staged(dbt_state_dir_for(options.warehouse) / "reference");
+        // dbt-duckdb loads a seed with COPY ... FROM '<path>', the path unquoted.
+        if (staged.directory_.string().find('\'') != std::string::npos) {
+            return fail("--warehouse " + options.warehouse.string() +
+                            ": a path with a single quote cannot be given to dbt's seed load",
+                        ExitCode::usage);
+        }
         std::error_code error;
         fs::create_directories(staged.directory_, error);
-        for (const char* name : {"users.csv", "episodes.csv"}) {
-            if (!error) {
-                fs::copy_file(options.reference_dir / name, staged.directory_ / name,
-                              fs::copy_options::overwrite_existing, error);
-            }
-        }
         if (error) {
-            return fail("could not copy the reference files into " + staged.directory_.string() +
-                        ": " + error.message());
+            return fail("could not create " + staged.directory_.string() + ": " + error.message());
+        }
+        for (std::size_t i = 0; i < checked.size(); ++i) {
+            const auto& file = reference_files()[i];
+            if (auto written = write_reference_file(staged.directory_ / file.name, file, checked[i]);
+                !written) {
+                return std::unexpected(written.error());
+            }
         }
         return staged;
     }
@@ -113,7 +135,7 @@ public:
     StagedReferenceFiles(const StagedReferenceFiles&) = delete;
     StagedReferenceFiles& operator=(const StagedReferenceFiles&) = delete;
     StagedReferenceFiles(StagedReferenceFiles&& other) noexcept
-        : relative_(std::move(other.relative_)), directory_(std::exchange(other.directory_, {})) {}
+        : directory_(std::exchange(other.directory_, {})) {}
     StagedReferenceFiles& operator=(StagedReferenceFiles&&) = delete;
     ~StagedReferenceFiles() {
         if (!directory_.empty()) {
@@ -122,13 +144,11 @@ public:
         }
     }
 
-    // The directory relative to the dbt project, for PODCAST_REFERENCE_DIR.
-    [[nodiscard]] const std::string& relative() const noexcept { return relative_; }
+    // The directory, for PODCAST_REFERENCE_DIR (the seeds' path).
+    [[nodiscard]] const fs::path& directory() const noexcept { return directory_; }
 
 private:
-    StagedReferenceFiles(std::string relative, const fs::path& project)
-        : relative_(std::move(relative)), directory_(project / relative_) {}
-    std::string relative_;
+    explicit StagedReferenceFiles(fs::path directory) : directory_(std::move(directory)) {}
     fs::path directory_;
 };
 
@@ -324,7 +344,11 @@ Result<LoadPlan> plan_load(const RunOptions& options) {
     if (!listing) {
         return std::unexpected(listing.error());
     }
-    auto record = read_load_record(options.warehouse, LockMode::already_held);
+    // The prod target's record is in Snowflake, which this process cannot read: every event file
+    // is checked, and the warehouse loads those its record lacks.
+    auto record = options.target == Target::prod
+                      ? Result<LoadRecord>{}
+                      : read_load_record(options.warehouse, LockMode::already_held);
     if (!record) {
         return std::unexpected(record.error());
     }
@@ -416,18 +440,22 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (auto checked = check_inputs(options); !checked) {
         return checked;
     }
+    auto reference_data = check_reference_data(given.reference_dir);
+    if (!reference_data) {
+        return std::unexpected(reference_data.error());
+    }
 
     const Clock::time_point start = Clock::now();
-    auto vars = build_vars(format_load_at(start), options.vars);
+    const std::string clock_load_at = format_load_at(start);
+    // Every --var is checked here, before anything is locked, loaded or replaced.
+    auto vars = build_vars(clock_load_at, options.vars);
     if (!vars) {
         return std::unexpected(vars.error());
     }
-    // --var load_at=... pins this run's load_at (reproducible test runs); it must be a string.
-    if (!(*vars)["load_at"].is_string()) {
-        return fail("--var load_at must be a timestamp 'YYYY-MM-DD HH:MM:SS[.ffffff]'",
-                    ExitCode::usage);
-    }
+    // --var load_at=... pins this run's load_at (reproducible test runs).
     const std::string load_at = (*vars)["load_at"].get<std::string>();
+    const LoadAtOrigin load_at_origin =
+        load_at == clock_load_at ? LoadAtOrigin::clock : LoadAtOrigin::var;
     // load_at reaches dbt through the environment, not --vars: dbt re-parses the whole project
     // whenever --vars change, but only the two models that read an environment variable when it
     // changes.
@@ -442,6 +470,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     auto lock = WarehouseLock::acquire_exclusive(options.warehouse, options.wait, out);
     if (!lock) {
         return std::unexpected(lock.error());
+    }
+    if (auto fresh = check_load_at_is_new(options.warehouse, load_at, load_at_origin); !fresh) {
+        return fresh;
     }
 
     // Paths, names and the record decide what is new; the new files are checked against the load
@@ -484,9 +515,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return {};
     }
 
-    auto reference_files = StagedReferenceFiles::stage(options);
-    if (!reference_files) {
-        return std::unexpected(reference_files.error());
+    auto staged_reference = StagedReferenceFiles::stage(options, *reference_data);
+    if (!staged_reference) {
+        return std::unexpected(staged_reference.error());
     }
 
     print_load_plan(*plan, options.data_dir, out);
@@ -523,7 +554,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},
         {"PODCAST_DATA_DIR", options.data_dir.string()},
-        {"PODCAST_REFERENCE_DIR", reference_files->relative()},
+        {"PODCAST_REFERENCE_DIR", staged_reference->directory().string()},
         {"PODCAST_LOAD_AT", load_at},
         // The new files, checked: the load reads exactly these and records them.
         {"PODCAST_LOAD_MANIFEST", manifest.string()},

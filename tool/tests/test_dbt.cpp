@@ -158,15 +158,14 @@ SCENARIO("a step time the macros log replaces raw_events' compile phase as the c
     }
 }
 
-SCENARIO("dbt vars hold load_at and each --var, JSON when it parses", "[run][dbt]") {
-    WHEN("vars are built from a number, a JSON list and a plain date") {
+SCENARIO("dbt vars hold load_at and each --var, typed by its kind", "[run][dbt]") {
+    WHEN("vars are built from a JSON list and a plain date") {
         const auto vars = podcast::build_vars(
-            "2024-08-08 00:00:00.000000",
-            {"threshold=3", R"(listen_event_types=["play"])", "as_of=2024-08-07"});
-        THEN("each value keeps its JSON type, or is a string") {
+            "2024-08-08 00:00:00.000000", {R"(listen_event_types=["play"])", "as_of=2024-08-07"});
+        THEN("the list is JSON, the date a string") {
             REQUIRE(vars.has_value());
             const auto expected = nlohmann::json::parse(R"({"load_at": "2024-08-08 00:00:00.000000",
-                "threshold": 3, "listen_event_types": ["play"], "as_of": "2024-08-07"})");
+                "listen_event_types": ["play"], "as_of": "2024-08-07"})");
             REQUIRE(expected == *vars);
         }
     }
@@ -176,6 +175,14 @@ SCENARIO("a --var without '=' is a usage error", "[run][dbt][cli]") {
     const auto vars = podcast::build_vars("2024-08-08 00:00:00.000000", {"as_of"});
     REQUIRE_FALSE(vars.has_value());
     REQUIRE(podcast::ExitCode::usage == vars.error().code);
+}
+
+SCENARIO("a --var load_at pins load_at, an unknown var is refused", "[run][dbt]") {
+    REQUIRE(nlohmann::json{{"load_at", "2024-08-01 00:00:00"}} ==
+            *podcast::build_vars("2024-08-08 00:00:00.000000", {"load_at=2024-08-01 00:00:00"}));
+    const auto unknown = podcast::build_vars("2024-08-08 00:00:00.000000", {"threshold=3"});
+    REQUIRE_FALSE(unknown.has_value());
+    REQUIRE(podcast::ExitCode::usage == unknown.error().code);
 }
 
 SCENARIO("load_at is UTC with microseconds", "[run][dbt]") {

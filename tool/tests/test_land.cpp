@@ -168,3 +168,68 @@ SCENARIO("names are safe only with A-Z a-z 0-9 . _ - and /, no part starting wit
     REQUIRE_FALSE(podcast::is_safe_name("../events.json"));
     REQUIRE_FALSE(podcast::is_safe_name("a//b.json"));
 }
+
+SCENARIO("a source in, or around, the loading directory is refused and nothing moves", "[land]") {
+    TempDir dir;
+    write_file(dir / "loading/2024-08-01/events.json", "{\"a\":1}\n");
+    for (const fs::path& source :
+         {dir / "loading", dir / "loading/2024-08-01", dir.path(),
+          dir / "loading/2024-08-01/events.json", dir / "loading/../loading/."}) {
+        const auto landed = podcast::land({source}, dir / "loading");
+        REQUIRE_FALSE(landed.has_value());
+        REQUIRE(podcast::ExitCode::refused == landed.error().code);
+    }
+    REQUIRE(std::vector<std::string>{"2024-08-01/events.json"} == files_below(dir / "loading"));
+    REQUIRE("{\"a\":1}\n" == read_file(dir / "loading/2024-08-01/events.json"));
+}
+
+SCENARIO("a name the record holds is checked against the recorded content", "[land]") {
+    GIVEN("a record of 2024-08-01/events.json, archived from the loading directory") {
+        TempDir dir;
+        podcast::LoadRecord record;
+        record["2024-08-01/events.json"] = {"2024-08-01/events.json", "2024-08-02 00:00:00.000000",
+                                            1, 8, podcast::sha256_hex("{\"a\":1}\n")};
+        WHEN("other content is delivered under the name") {
+            write_file(dir / "staging/2024-08-01/events.json", "{\"a\":2}\n");
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading", record);
+            THEN("it is refused and stays in staging") {
+                REQUIRE_FALSE(landed.has_value());
+                REQUIRE(podcast::ExitCode::refused == landed.error().code);
+                REQUIRE_THAT(landed.error().message,
+                             Catch::Contains("was loaded at 2024-08-02 00:00:00.000000 with "
+                                             "different content"));
+                REQUIRE(fs::exists(dir / "staging/2024-08-01/events.json"));
+            }
+        }
+        WHEN("the same content is delivered again") {
+            write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
+            const auto landed = podcast::land({dir / "staging"}, dir / "loading", record);
+            THEN("it is already loaded, leaves staging and is not landed again") {
+                REQUIRE(landed.has_value());
+                REQUIRE(LandOutcome::already_loaded == landed->front().outcome);
+                REQUIRE_FALSE(fs::exists(dir / "staging/2024-08-01/events.json"));
+                REQUIRE_FALSE(fs::exists(dir / "loading/2024-08-01/events.json"));
+            }
+        }
+    }
+}
+
+SCENARIO("a symlink in a staging directory, or a loading path with glob characters, is refused",
+         "[land]") {
+    TempDir dir;
+    write_file(dir / "elsewhere/events.json", "{\"a\":1}\n");
+    WHEN("staging holds a symlink") {
+        fs::create_directories(dir / "staging/2024-08-01");
+        fs::create_symlink(dir / "elsewhere/events.json", dir / "staging/2024-08-01/events.json");
+        const auto landed = podcast::land({dir / "staging"}, dir / "loading");
+        REQUIRE_FALSE(landed.has_value());
+        REQUIRE_THAT(landed.error().message, Catch::Contains("a symlink in a staging directory"));
+    }
+    WHEN("the loading directory's path holds a glob character") {
+        write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
+        const auto landed = podcast::land({dir / "staging"}, dir / "load*");
+        REQUIRE_FALSE(landed.has_value());
+        REQUIRE(podcast::ExitCode::refused == landed.error().code);
+        REQUIRE(fs::exists(dir / "staging/2024-08-01/events.json"));
+    }
+}

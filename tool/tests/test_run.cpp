@@ -115,7 +115,7 @@ SCENARIO("a run without the loading directory stops before dbt, naming it", "[ru
 SCENARIO("dbt gets the build command, its vars and the pipeline's environment", "[run]") {
     GIVEN("a pipeline with a fake dbt that succeeds") {
         FakePipeline pipeline(seed_line, 0);
-        pipeline.options.vars = {"now=2024-09-01 00:00:00", "threshold=3"};
+        pipeline.options.vars = {"now=2024-09-01 00:00:00", R"(listen_event_types=["seek"])"};
         WHEN("it runs") {
             std::string out;
             const auto result = pipeline.run(&out);
@@ -134,7 +134,7 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                 REQUIRE(std::string("--vars") == arguments.at(9));
                 const auto vars = nlohmann::json::parse(arguments.at(10));
                 REQUIRE(std::string("2024-09-01 00:00:00") == vars["now"].get<std::string>());
-                REQUIRE(3 == vars["threshold"].get<int>());
+                REQUIRE(nlohmann::json{"seek"} == vars["listen_event_types"]);
                 REQUIRE_FALSE(vars.contains("load_at"));
             }
             THEN("load_at reaches dbt through the environment, so dbt's partial parse survives") {
@@ -156,13 +156,18 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                 REQUIRE_THAT(environment,
                              Catch::Contains("DBT_LOG_PATH=" + warehouse + ".dbt/logs\n"));
             }
-            THEN("dbt sees copies of the reference files through a path inside the project") {
-                REQUIRE_THAT(environment, Catch::Contains("PODCAST_REFERENCE_DIR=.reference/"));
+            THEN("dbt sees checked copies of the reference files in the warehouse's state dir") {
+                REQUIRE_THAT(environment,
+                             Catch::Contains("PODCAST_REFERENCE_DIR=" + warehouse + ".dbt/reference\n"));
                 REQUIRE(std::string("episodes.csv\nusers.csv\n") ==
                         read_file(warehouse + ".reference"));
             }
-            THEN("the copies are gone after the run") {
-                REQUIRE(std::filesystem::is_empty(pipeline.dir / "project/.reference"));
+            THEN("the copies are gone after the run, and nothing was written into the project") {
+                REQUIRE_FALSE(std::filesystem::exists(warehouse + ".dbt/reference"));
+                REQUIRE(std::vector<std::filesystem::path>{pipeline.dir / "project/dbt_project.yml"} ==
+                        std::vector<std::filesystem::path>(
+                            std::filesystem::recursive_directory_iterator(pipeline.dir / "project"),
+                            std::filesystem::recursive_directory_iterator()));
             }
             THEN("dbt runs in the project directory") {
                 REQUIRE(std::filesystem::canonical(pipeline.dir / "project").string() + "\n" ==

@@ -4,7 +4,7 @@
 {% macro as_of_date(fact) -%}
     coalesce(
         {{ session_as_of() }},
-        {% if var('as_of') %}cast('{{ var("as_of") }}' as date){% else %}cast(null as date){% endif %},
+        {% if date_var('as_of') %}cast({{ sql_quote(date_var('as_of')) }} as date){% else %}cast(null as date){% endif %},
         (select cast(max(timestamp) as date) from {{ fact }})
     )
 {%- endmacro %}

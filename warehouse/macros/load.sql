@@ -15,11 +15,24 @@
 {#- This run's load_at (UTC): the var load_at, else PODCAST_LOAD_AT (set by `podcast run`;
     an environment variable keeps dbt's partial parsing valid), else dbt's start time. -#}
 {% macro load_at() -%}
-    {{ return(var('load_at') or env_var('PODCAST_LOAD_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+    {%- set value = timestamp_var('load_at') or env_var('PODCAST_LOAD_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {%- if not is_timestamp(value) -%}{{ refuse_var('load_at', 'a timestamp YYYY-MM-DD HH:MM:SS', value) }}{%- endif -%}
+    {{ return(value) }}
 {%- endmacro %}
 
+{#- A text as a SQL string literal, the one way a var's value (or a path)
+    reaches SQL: single quotes doubled, and on Snowflake, which reads a
+    backslash in a string literal as an escape, backslashes doubled too. -#}
 {% macro sql_quote(text) -%}
-    '{{ text | replace("'", "''") }}'
+    {{ return(adapter.dispatch('sql_quote', 'podcast')(text)) }}
+{%- endmacro %}
+
+{% macro default__sql_quote(text) -%}
+    {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{% macro snowflake__sql_quote(text) -%}
+    {{ return("'" ~ (text | string | replace("\\", "\\\\") | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
 
 {#- The manifest `podcast run` writes after checking the new event files
@@ -127,6 +140,10 @@
     join the record, with the manifest's counts and digests, or (by hand)
     their lines counted by a reader other than the load's. -#}
 {% macro record_loaded_files() -%}
+    {{ return(adapter.dispatch('record_loaded_files', 'podcast')()) }}
+{%- endmacro %}
+
+{% macro default__record_loaded_files() -%}
     {%- set filenames = new_event_files() -%}
     {%- if filenames | length == 0 -%}
     select 1

@@ -49,7 +49,7 @@
 
 {% macro sql_string_list(values) -%}
     {%- for value in values -%}
-        '{{ value }}'{{ ", " if not loop.last }}
+        {{ sql_quote(value) }}{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
 

@@ -8,15 +8,17 @@
     read_csv({{ sql_quote(reference_dir() ~ '/' ~ csv_file) }}, header = true, all_varchar = true)
 {%- endmacro %}
 
-{#- dbt writes each seed's compiled SQL to target/run/<project>/<seed path>;
-    with an absolute seed path that is the CSV file itself, which dbt would
-    overwrite. So the reference directory must be relative to this project
-    (`podcast run` copies the user's files into .reference/ for that). -#}
-{% macro assert_reference_dir_is_relative() %}
-    {%- if reference_dir().startswith('/') or '..' in reference_dir().split('/') -%}
+{#- The reference data may live anywhere (`podcast run` writes its checked
+    copy under the warehouse's state directory): nothing writes into the seed
+    directory because seeds call this project's noop_statement
+    (macros/seed_write.sql), not dbt's, which would write the seed's SQL over
+    a CSV outside the project. Checked before any seed runs, so a dbt that
+    resolved the name otherwise stops instead of overwriting the reference data. -#}
+{% macro assert_seeds_write_no_sql() %}
+    {%- if noop_statement.macro.package_name != project_name -%}
         {{ exceptions.raise_compiler_error(
-            "PODCAST_REFERENCE_DIR must be a path inside the dbt project, got '"
-            ~ reference_dir() ~ "': dbt would overwrite the seed files (use podcast run --reference-dir)"
+            "noop_statement resolves to package '" ~ noop_statement.macro.package_name
+            ~ "', not " ~ project_name ~ ": a seed outside the project would be overwritten with its SQL"
         ) }}
     {%- endif -%}
 {% endmacro %}

@@ -122,10 +122,7 @@
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- if not flags.INTROSPECT -%}{{ return(var('event_files', none) or []) }}{%- endif -%}
     {%- do create_snowflake_load_objects() -%}
-    {%- set loaded = [] -%}
-    {%- if is_incremental() -%}
-        {%- set loaded = run_query('select distinct filename from ' ~ this).columns[0].values() | list -%}
-    {%- endif -%}
+    {%- set loaded = run_query('select filename from ' ~ load_record_relation()).columns[0].values() | list -%}
     {%- for name in var('event_files', none) or [] -%}
         {%- if name not in loaded -%}
             {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
@@ -248,6 +245,24 @@
     from (
         {{ snowflake_parsed_lines(filenames) }}
     ) as parsed_lines
+{%- endmacro %}
+
+{#- raw_events' post-hook on Snowflake: the files just loaded join the record,
+    their lines counted on the stage (no byte counts or digests: the manifest
+    `podcast run` writes is a local file Snowflake cannot read). -#}
+{% macro snowflake__record_loaded_files() -%}
+    {%- set filenames = new_event_files() -%}
+    {%- if filenames | length == 0 -%}
+    select 1
+    {%- else -%}
+    insert into {{ load_record_relation() }} (filename, load_at, row_count)
+    select files.filename, cast({{ sql_quote(load_at()) }} as timestamp), coalesce(counts.row_count, 0)
+    from (
+        select column1 as filename
+        from values {% for name in filenames %}({{ sql_quote(name) }}){{ ", " if not loop.last }}{% endfor %}
+    ) as files
+    left join ({{ file_line_counts(filenames) }}) as counts on files.filename = counts.filename
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The seeds' row-count test: the CSV's records, counted by Snowflake from the

@@ -106,8 +106,9 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
 // 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
 std::string format_load_at(std::chrono::system_clock::time_point time);
 
-// The JSON object for dbt's --vars: load_at plus each KEY=VALUE (a VALUE that parses as JSON is
-// passed as that value, otherwise as a string). ExitCode::usage for an entry without '='.
+// The JSON object for dbt's --vars: each KEY=VALUE checked against the run's vars (settings.hpp:
+// an unknown KEY, or a VALUE its kind refuses, is ExitCode::usage), plus the given load_at unless
+// a --var pins it.
 Result<nlohmann::json> build_vars(const std::string& load_at,
                                   const std::vector<std::string>& key_values);
 

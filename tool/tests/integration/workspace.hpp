@@ -191,8 +191,10 @@ public:
         return std::stoll(scalar(sql));
     }
 
+    // False too when there is no warehouse yet (a run refused before dbt started creates none).
     [[nodiscard]] bool table_exists(const std::string& schema, const std::string& name) const {
-        return count("select count(*) from information_schema.tables where table_schema = '" +
+        return fs::exists(warehouse()) &&
+               count("select count(*) from information_schema.tables where table_schema = '" +
                      schema + "' and table_name = '" + name + "'") == 1;
     }
 

@@ -23,7 +23,7 @@ stamped as (
         duration,
         filename,
         line_number,
-        cast('{{ load_at() }}' as timestamp) as load_at
+        cast({{ sql_quote(load_at()) }} as timestamp) as load_at
     from event_lines
 )
 

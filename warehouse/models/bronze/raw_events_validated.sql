@@ -1,6 +1,6 @@
 {#- Incremental by load_at: the raw rows of runs not validated yet. A full
     refresh recomputes validation_errors for every raw row (design, Note 2). -#}
-{%- set now = var('now') or run_started_at.strftime('%Y-%m-%d %H:%M:%S') -%}
+{%- set now = timestamp_var('now', run_started_at.strftime('%Y-%m-%d %H:%M:%S')) -%}
 
 with raw_events as (
     select * from {{ ref('raw_events') }}
@@ -40,7 +40,7 @@ checked as (
             "case when clean_event_type not in (" ~ sql_string_list(event_types()) ~ ") then 'event_type_invalid' end",
             "case when timestamp is null then 'timestamp_missing' end",
             "case when timestamp is not null and timestamp_utc is null then 'timestamp_malformed' end",
-            "case when timestamp_utc < cast('2000-01-01' as timestamp) or timestamp_utc > cast('" ~ now ~ "' as timestamp) then 'timestamp_out_of_range' end",
+            "case when timestamp_utc < cast('2000-01-01' as timestamp) or timestamp_utc > cast(" ~ sql_quote(now) ~ " as timestamp) then 'timestamp_out_of_range' end",
             "case when clean_event_type in (" ~ sql_string_list(event_types_with_duration()) ~ ") and duration is null then 'duration_missing' end",
             "case when clean_event_type in (" ~ sql_string_list(event_types_with_duration()) ~ ") and duration is not null and duration_seconds is null then 'duration_invalid' end",
             "case when clean_event_type in ('pause', 'seek') and duration is not null then 'duration_unexpected' end",

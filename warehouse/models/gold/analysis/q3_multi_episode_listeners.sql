@@ -8,7 +8,7 @@ daily_listens as (
         episode_id,
         cast(timestamp as date) as listen_date
     from fact
-    where cast(event_type as varchar) in ({{ sql_string_list(var('listen_event_types')) }})
+    where cast(event_type as varchar) in ({{ sql_string_list(listen_event_types()) }})
 ),
 
 multi_episode_days as (
