@@ -225,7 +225,7 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         generate_app->add_option("--start", generate_flags.start, "First day, YYYY-MM-DD")
             ->capture_default_str()
             ->check(iso_date);
-        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file")
+        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file on average (a weekly rhythm and daily growth around it; days * N in all)")
             ->capture_default_str()
             ->check(CLI::NonNegativeNumber);
         generate_app->add_option("--users", o.users, "Number of users")
