@@ -24,9 +24,9 @@ std::string page_of(const std::vector<ReportSection>& sections) {
     return out.str();
 }
 
-// The text between the last <script> tag and the end of the page: the charts' specs.
+// The text from the charts' script element to the end of the page.
 std::string last_script(const std::string& page) {
-    return page.substr(page.rfind("<script>"));
+    return page.substr(page.find("<script>\nconst charts = "));
 }
 
 }  // namespace

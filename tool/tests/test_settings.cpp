@@ -49,7 +49,7 @@ SCENARIO("every documented var is accepted with a value of its kind", "[settings
 
 SCENARIO("an unknown var name is refused, listing the known ones", "[settings]") {
     REQUIRE(std::string("--var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-                        "load_at, now, snowflake_emulator, snowflake_stage)") ==
+                        "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)") ==
             error_of("nwo=2030-01-01 00:00:00"));
 }
 
