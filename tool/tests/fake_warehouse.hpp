@@ -35,6 +35,22 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.q2_listen_through_by_country as "
         "select 'NL' as country, 0.75::double as avg_listen_through_rate, 4 as completions",
         "create view gold.q3_multi_episode_listeners as select 12 as users",
+    };
+    for (const char* statement : statements) {
+        INFO(statement);
+        REQUIRE(connection->query(statement).has_value());
+    }
+}
+
+// The fake warehouse plus what the report reads beyond the answers: the fact table, the as-of
+// view, the sessions and q4.
+inline void create_fake_report_warehouse(const std::filesystem::path& path) {
+    create_fake_warehouse(path);
+    auto database = Database::open(path, AccessMode::read_write);
+    REQUIRE(database.has_value());
+    auto connection = Connection::connect(*database);
+    REQUIRE(connection.has_value());
+    const char* statements[] = {
         "create table gold.fact_user_interactions as select 'u1' as user_id, 'complete' as "
         "event_type, timestamp '2024-08-09 21:00:00' as timestamp",
         "create view gold.analysis_as_of as select coalesce(getvariable('podcast_as_of'), "

@@ -26,7 +26,7 @@ nlohmann::json json_report(const std::filesystem::path& warehouse,
 SCENARIO("the report holds the three answers and the data-quality summary", "[report]") {
     GIVEN("a warehouse with answers and one invalid row") {
         TempDir dir;
-        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("the report is printed as JSON") {
             const auto report = json_report(dir / "warehouse.duckdb", std::nullopt);
             THEN("q2 and q3 are there with typed numbers") {
@@ -55,7 +55,7 @@ SCENARIO("the report holds the three answers and the data-quality summary", "[re
 SCENARIO("--as-of sets podcast_as_of before q1 is read", "[report]") {
     GIVEN("a warehouse whose q1 view shows the variable it reads") {
         TempDir dir;
-        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("the report is asked as of 2024-08-05") {
             const auto report = json_report(dir / "warehouse.duckdb", "2024-08-05");
             THEN("q1 saw that date") {
@@ -68,7 +68,7 @@ SCENARIO("--as-of sets podcast_as_of before q1 is read", "[report]") {
 
 SCENARIO("the default report is aligned text tables under headings", "[report]") {
     TempDir dir;
-    podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+    podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     REQUIRE(podcast::report(
         ReportOptions{dir / "warehouse.duckdb", std::nullopt, ReportFormat::table, std::nullopt}, out));
@@ -92,7 +92,7 @@ SCENARIO("--format csv without --section is refused with the list of sections",
          "[report][edge]") {
     GIVEN("a warehouse") {
         TempDir dir;
-        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("the report is asked as CSV with no section") {
             std::ostringstream out;
             const auto done = report_to(dir / "warehouse.duckdb", ReportFormat::csv, std::nullopt, out);
@@ -111,7 +111,7 @@ SCENARIO("--format csv without --section is refused with the list of sections",
 
 SCENARIO("an unknown --section is refused with the list of sections", "[report][edge]") {
     TempDir dir;
-    podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+    podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     const auto done = report_to(dir / "warehouse.duckdb", ReportFormat::table, "q9", out);
     REQUIRE(!done.has_value());
@@ -121,7 +121,7 @@ SCENARIO("an unknown --section is refused with the list of sections", "[report][
 
 SCENARIO("--format csv --section writes that one table alone", "[report]") {
     TempDir dir;
-    podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+    podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     REQUIRE(report_to(dir / "warehouse.duckdb", ReportFormat::csv, "q2_listen_through_by_country", out));
     REQUIRE("country,avg_listen_through_rate,completions\nNL,0.75,4\n" == out.str());
@@ -130,7 +130,7 @@ SCENARIO("--format csv --section writes that one table alone", "[report]") {
 SCENARIO("the text report shows rates as percentages and states the as-of date and window",
          "[report]") {
     TempDir dir;
-    podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+    podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     REQUIRE(report_to(dir / "warehouse.duckdb", ReportFormat::table, std::nullopt, out));
     REQUIRE_THAT(out.str(), Catch::Contains("NL                         75.0%            4"));
@@ -142,7 +142,7 @@ SCENARIO("the text report shows rates as percentages and states the as-of date a
 SCENARIO("the JSON report carries the resolved as-of date and its window", "[report]") {
     GIVEN("a warehouse") {
         TempDir dir;
-        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("no --as-of is given") {
             const auto report = json_report(dir / "warehouse.duckdb", std::nullopt);
             THEN("as_of is the warehouse's default, with its window") {
@@ -163,7 +163,7 @@ SCENARIO("the JSON report carries the resolved as-of date and its window", "[rep
 
 SCENARIO("the report answers average session duration per user", "[report]") {
     TempDir dir;
-    podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+    podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     const auto report = json_report(dir / "warehouse.duckdb", std::nullopt);
     REQUIRE(nlohmann::json::parse(R"([{"users": 1, "sessions": 1, "mean_seconds": 1200.0,
         "median_seconds": 1200.0, "mean_listened_seconds": 900.0}])") ==
@@ -173,7 +173,7 @@ SCENARIO("the report answers average session duration per user", "[report]") {
 SCENARIO("the HTML report is one page with the chart library inlined", "[report][html]") {
     GIVEN("a warehouse") {
         TempDir dir;
-        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("the report is written as HTML") {
             std::ostringstream out;
             REQUIRE(report_to(dir / "warehouse.duckdb", ReportFormat::html, std::nullopt, out));
