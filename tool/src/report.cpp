@@ -22,11 +22,13 @@ struct SectionQuery {
 
 std::vector<SectionQuery> section_queries(const std::string& window) {
     return {
-        {"q1_top_completed_episodes", "Top 10 completed episodes, " + window,
+        {"q1_top_completed_episodes",
+         "Top 10 completed episodes, " + window,
          "select rank, episode_id, podcast_id, title, completions "
          "from gold.q1_top_completed_episodes order by rank",
          {}},
-        {"q2_listen_through_by_country", "Average listen-through rate by country",
+        {"q2_listen_through_by_country",
+         "Average listen-through rate by country",
          "select country, avg_listen_through_rate, completions "
          "from gold.q2_listen_through_by_country order by country",
          {"avg_listen_through_rate"}},
@@ -43,7 +45,8 @@ std::vector<SectionQuery> section_queries(const std::string& window) {
          "round(avg(avg_listened_seconds), 1) as mean_listened_seconds "
          "from gold.q4_average_session_duration_per_user",
          {}},
-        {"session_duration_distribution", "Sessions by duration",
+        {"session_duration_distribution",
+         "Sessions by duration",
          "select bucket, count(*) as sessions from (select case "
          "when d < 60 then '0-1 min' when d < 300 then '1-5 min' when d < 900 then '5-15 min' "
          "when d < 1800 then '15-30 min' when d < 3600 then '30-60 min' "
@@ -53,7 +56,8 @@ std::vector<SectionQuery> section_queries(const std::string& window) {
          "from (select date_diff('second', session_start, session_end) as d "
          "from gold.user_sessions)) group by bucket, position order by position",
          {}},
-        {"daily_activity", "Daily activity (UTC days; invalid share of the lines dated that day)",
+        {"daily_activity",
+         "Daily activity (UTC days; invalid share of the lines dated that day)",
          "with events as (select cast(timestamp as date) as day, count(*) as events, "
          "count(distinct user_id) as active_users, "
          "count(*) filter (where event_type = 'complete') as completions "
@@ -65,12 +69,14 @@ std::vector<SectionQuery> section_queries(const std::string& window) {
          "round(coalesce(lines.invalid, 0) / coalesce(lines.lines, 1), 4) as invalid_share "
          "from events left join lines using (day) order by events.day",
          {"invalid_share"}},
-        {"invalid_rows_per_code", "Data quality: invalid rows per validation code",
+        {"invalid_rows_per_code",
+         "Data quality: invalid rows per validation code",
          "select code, count(*) as rows "
          "from (select unnest(validation_errors) as code from bronze.raw_events_validated) "
          "group by code order by rows desc, code",
          {}},
-        {"invalid_share_per_file", "Data quality: share of invalid rows per file",
+        {"invalid_share_per_file",
+         "Data quality: share of invalid rows per file",
          "select filename, count(*) as rows, "
          "count(*) filter (where len(validation_errors) > 0) as invalid, "
          "round(count(*) filter (where len(validation_errors) > 0) / count(*), 4) as share "
@@ -177,9 +183,9 @@ Result<ReportFormat> parse_report_format(std::string_view name) {
     }
     auto format = parse_output_format(name);
     if (!format) {
-        return fail("unknown report format '" + std::string(name) +
-                        "': use table, json, csv or html",
-                    ExitCode::usage);
+        return fail(
+            "unknown report format '" + std::string(name) + "': use table, json, csv or html",
+            ExitCode::usage);
     }
     switch (*format) {
         case OutputFormat::json:
@@ -203,14 +209,14 @@ std::vector<std::string> report_section_keys() {
 Result<void> report(const ReportOptions& options, std::ostream& out) {
     const auto keys = report_section_keys();
     if (options.section && std::ranges::find(keys, *options.section) == keys.end()) {
-        return fail("--section: unknown section '" + *options.section + "': use one of " +
-                        sections_list(),
-                    ExitCode::usage);
+        return fail(
+            "--section: unknown section '" + *options.section + "': use one of " + sections_list(),
+            ExitCode::usage);
     }
     if (options.format == ReportFormat::csv && !options.section) {
-        return fail("--format csv writes one table: choose it with --section (" +
-                        sections_list() + ")",
-                    ExitCode::usage);
+        return fail(
+            "--format csv writes one table: choose it with --section (" + sections_list() + ")",
+            ExitCode::usage);
     }
     auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
     if (!reader) {

@@ -15,12 +15,23 @@ std::string escape_html(std::string_view text) {
     escaped.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': escaped += "&amp;"; break;
-            case '<': escaped += "&lt;"; break;
-            case '>': escaped += "&gt;"; break;
-            case '"': escaped += "&quot;"; break;
-            case '\'': escaped += "&#39;"; break;
-            default: escaped += c;
+            case '&':
+                escaped += "&amp;";
+                break;
+            case '<':
+                escaped += "&lt;";
+                break;
+            case '>':
+                escaped += "&gt;";
+                break;
+            case '"':
+                escaped += "&quot;";
+                break;
+            case '\'':
+                escaped += "&#39;";
+                break;
+            default:
+                escaped += c;
         }
     }
     return escaped;
@@ -59,31 +70,39 @@ ordered_json chart_for(const ReportSection& section) {
     if (key == "q1_top_completed_episodes") {
         auto y = axis_field("title", "nominal", "Episode");
         y["sort"] = "-x";
-        return base_spec(section, bar,
-                         {{"y", y},
-                          {"x", axis_field("completions", "quantitative", "Completions")},
-                          {"tooltip", ordered_json::array({axis_field("rank", "ordinal", "Rank"),
-                                                           axis_field("episode_id", "nominal", "Episode id"),
-                                                           axis_field("podcast_id", "nominal", "Podcast"),
-                                                           axis_field("completions", "quantitative", "Completions")})}});
+        return base_spec(
+            section, bar,
+            {{"y", y},
+             {"x", axis_field("completions", "quantitative", "Completions")},
+             {"tooltip",
+              ordered_json::array({axis_field("rank", "ordinal", "Rank"),
+                                   axis_field("episode_id", "nominal", "Episode id"),
+                                   axis_field("podcast_id", "nominal", "Podcast"),
+                                   axis_field("completions", "quantitative", "Completions")})}});
     }
     if (key == "q2_listen_through_by_country") {
         auto y = axis_field("avg_listen_through_rate", "quantitative", "Average listen-through");
         y["axis"] = {{"format", ".0%"}};
-        auto spec = base_spec(section, bar,
-                              {{"x", axis_field("country", "nominal", "Country")},
-                               {"y", y},
-                               {"tooltip", ordered_json::array({axis_field("country", "nominal", "Country"),
-                                                                {{"field", "avg_listen_through_rate"}, {"type", "quantitative"}, {"format", ".2%"}, {"title", "Listen-through"}},
-                                                                axis_field("completions", "quantitative", "Completions")})}});
+        auto spec = base_spec(
+            section, bar,
+            {{"x", axis_field("country", "nominal", "Country")},
+             {"y", y},
+             {"tooltip",
+              ordered_json::array({axis_field("country", "nominal", "Country"),
+                                   {{"field", "avg_listen_through_rate"},
+                                    {"type", "quantitative"},
+                                    {"format", ".2%"},
+                                    {"title", "Listen-through"}},
+                                   axis_field("completions", "quantitative", "Completions")})}});
         return spec;
     }
     if (key == "daily_activity") {
         ordered_json rows = ordered_json::array();
-        const ordered_json measures = ordered_json::array({{{"field", "events"}, {"title", "Events"}},
-                                                           {{"field", "active_users"}, {"title", "Active users"}},
-                                                           {{"field", "completions"}, {"title", "Completions"}},
-                                                           {{"field", "invalid_share"}, {"title", "Share invalid"}, {"format", ".1%"}}});
+        const ordered_json measures = ordered_json::array(
+            {{{"field", "events"}, {"title", "Events"}},
+             {{"field", "active_users"}, {"title", "Active users"}},
+             {{"field", "completions"}, {"title", "Completions"}},
+             {{"field", "invalid_share"}, {"title", "Share invalid"}, {"format", ".1%"}}});
         for (const auto& measure : measures) {
             auto y = axis_field(measure["field"], "quantitative", measure["title"]);
             if (measure.contains("format")) y["axis"] = {{"format", measure["format"]}};
@@ -102,21 +121,25 @@ ordered_json chart_for(const ReportSection& section) {
     if (key == "session_duration_distribution") {
         auto x = axis_field("bucket", "ordinal", "Session duration");
         x["sort"] = nullptr;
-        return base_spec(section, bar, {{"x", x}, {"y", axis_field("sessions", "quantitative", "Sessions")}});
+        return base_spec(section, bar,
+                         {{"x", x}, {"y", axis_field("sessions", "quantitative", "Sessions")}});
     }
     if (key == "invalid_rows_per_code") {
         auto y = axis_field("code", "nominal", "Validation code");
         y["sort"] = "-x";
-        return base_spec(section, bar, {{"y", y}, {"x", axis_field("rows", "quantitative", "Rows")}});
+        return base_spec(section, bar,
+                         {{"y", y}, {"x", axis_field("rows", "quantitative", "Rows")}});
     }
     if (key == "invalid_share_per_file") {
         auto y = axis_field("share", "quantitative", "Share invalid");
         y["axis"] = {{"format", ".1%"}};
-        return base_spec(section, bar,
-                         {{"x", axis_field("filename", "nominal", "File")}, {"y", y},
-                          {"tooltip", ordered_json::array({axis_field("filename", "nominal", "File"),
-                                                           axis_field("rows", "quantitative", "Rows"),
-                                                           axis_field("invalid", "quantitative", "Invalid")})}});
+        return base_spec(
+            section, bar,
+            {{"x", axis_field("filename", "nominal", "File")},
+             {"y", y},
+             {"tooltip", ordered_json::array({axis_field("filename", "nominal", "File"),
+                                              axis_field("rows", "quantitative", "Rows"),
+                                              axis_field("invalid", "quantitative", "Invalid")})}});
     }
     return nullptr;
 }

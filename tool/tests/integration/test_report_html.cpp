@@ -18,12 +18,12 @@ constexpr const char* chromium = "/usr/bin/chromium";
 
 struct Rendered {
     std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
-    std::string as_of;            // expected.json's q1 as-of date
+    std::string as_of;  // expected.json's q1 as-of date
     int report_exit_code = -1;
     std::string html;
     int browser_exit_code = -1;
-    std::string dom;              // the document after the scripts ran
-    std::string browser_log;      // chromium's stderr: console messages among them
+    std::string dom;          // the document after the scripts ran
+    std::string browser_log;  // chromium's stderr: console messages among them
     fs::path screenshot;
 };
 
@@ -35,10 +35,15 @@ std::string read_text(const fs::path& path) {
 }
 
 CommandOutcome run_chromium(const fs::path& page, std::vector<std::string> extra) {
-    std::vector<std::string> arguments{"--headless", "--no-sandbox", "--disable-gpu",
-                                       "--disable-dev-shm-usage", "--no-first-run",
-                                       "--enable-logging=stderr", "--v=0",
-                                       "--virtual-time-budget=20000", "--window-size=1280,3600"};
+    std::vector<std::string> arguments{"--headless",
+                                       "--no-sandbox",
+                                       "--disable-gpu",
+                                       "--disable-dev-shm-usage",
+                                       "--no-first-run",
+                                       "--enable-logging=stderr",
+                                       "--v=0",
+                                       "--virtual-time-budget=20000",
+                                       "--window-size=1280,3600"};
     arguments.insert(arguments.end(), extra.begin(), extra.end());
     arguments.push_back("file://" + page.string());
     return run_capturing(podcast::ProcessSpec{chromium, arguments, page.parent_path(), {}});
