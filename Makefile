@@ -17,7 +17,8 @@ DEMO    := $(ROOT)/data/demo
 BENCH_SIZES ?= 1000000,10000000
 
 # Debian packages the build and the tests use.
-APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev
+# chromium: the HTML report's test renders the page headless.
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev chromium
 
 .PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
 
@@ -77,8 +78,10 @@ lint: venv ## sqlfluff on the dbt models and tests
 	mkdir -p $(BUILD)
 	cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql
 
-docs: venv ## dbt docs for the warehouse
+docs: venv ## dbt docs for the warehouse (overview, models, lineage, exposures)
 	cd warehouse && $(DBT) docs generate --profiles-dir .
+	@echo "dbt docs: open warehouse/target/index.html, or serve them:"
+	@echo "  cd warehouse && ../.venv/bin/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080"
 
 clean: ## remove build outputs and local data (keeps .venv)
 	rm -rf $(BUILD) data .dagster bench-results warehouse/target warehouse/logs warehouse/.reference

@@ -242,7 +242,15 @@ ordered_json bench_size(std::int64_t events, const fs::path& work, int days) {
     link_days({all_days[1]}, small.loading);
     const Measured day_two = run_or_die(small, false, "incremental day 2");
 
-    const auto pipeline_events = options.events_per_day * days;
+    // The history's lines (days vary around events_per_day), from the generator's expected.json.
+    std::int64_t pipeline_events = 0;
+    {
+        std::ifstream in(generated / "expected.json");
+        const auto files = nlohmann::json::parse(in)["files"];
+        for (const auto& day : history) {
+            pipeline_events += files.value(day.filename().string() + "/events.json", std::int64_t{0});
+        }
+    }
     ordered_json figures = {
         {"events", pipeline_events},
         {"days", days},

@@ -21,7 +21,7 @@ function(_podcast_npm_unpack package destination)
     set(scratch "${CMAKE_BINARY_DIR}/_deps/npm-scratch")
     file(REMOVE_RECURSE "${scratch}")
     file(MAKE_DIRECTORY "${scratch}")
-    message(STATUS "DuckDB: npm pack ${package}")
+    message(STATUS "npm pack ${package}")
     execute_process(
         COMMAND "${PODCAST_NPM}" pack --silent "${package}"
         WORKING_DIRECTORY "${scratch}"

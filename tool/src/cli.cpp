@@ -91,6 +91,7 @@ struct RunFlags {
 struct ReportFlags {
     std::string as_of;
     std::string format = "table";
+    std::string section;
     std::string warehouse;
 };
 
@@ -192,11 +193,14 @@ Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream&
 }
 
 Result<void> report_command(const ReportFlags& flags, std::ostream& out) {
-    auto format = parse_output_format(flags.format);
+    auto format = parse_report_format(flags.format);
     if (!format) {
         return std::unexpected(format.error());
     }
-    ReportOptions options{flags.warehouse, std::nullopt, *format};
+    ReportOptions options{flags.warehouse, std::nullopt, *format, std::nullopt};
+    if (!flags.section.empty()) {
+        options.section = flags.section;
+    }
     if (!flags.as_of.empty()) {
         if (auto date = parse_date(flags.as_of); !date) {
             return fail("--as-of: " + date.error().message, ExitCode::usage);
@@ -250,7 +254,7 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         generate_app->add_option("--start", generate_flags.start, "First day, YYYY-MM-DD")
             ->capture_default_str()
             ->check(iso_date);
-        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file (at least 0)")
+        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file on average, at least 0 (a weekly rhythm and daily growth around it; days * N in all)")
             ->capture_default_str();
         generate_app->add_option("--users", o.users, "Number of users (at least 1)")
             ->capture_default_str();
@@ -322,14 +326,25 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
 
     ReportFlags report_flags;
     auto* report_app = app.add_subcommand(
-        "report", "Print the three analysis answers and a data-quality summary (read-only)");
+        "report",
+        "Print the analysis answers, sessions, the daily trend and a data-quality summary "
+        "(read-only)");
     report_app
         ->add_option("--as-of", report_flags.as_of,
                      "Last day of q1's 7-day window, YYYY-MM-DD (default: the latest event's date)")
         ->check(iso_date);
-    report_app->add_option("--format", report_flags.format, "table, json or csv")
+    report_app
+        ->add_option("--format", report_flags.format,
+                     "table, json, csv (one section: needs --section) or html (one "
+                     "self-contained page with charts)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"table", "json", "csv"}));
+        ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+    std::string section_names;
+    for (const auto& key : report_section_keys()) {
+        section_names += (section_names.empty() ? "" : ", ") + key;
+    }
+    report_app->add_option("--section", report_flags.section,
+                           "Only this section (required with --format csv): " + section_names);
     add_warehouse_option(*report_app, report_flags.warehouse, defaults);
 
     StatusFlags status_flags;

@@ -146,19 +146,32 @@ std::vector<std::int32_t> shuffled_indices(std::size_t count, Rng& rng) {
 
 struct Catalog {
     std::vector<reference::User> users;
+    std::vector<std::uint8_t> user_countries;  // index into `countries`
     std::vector<std::string> signup_dates;
     std::vector<reference::Episode> episodes;
     std::vector<std::string> release_dates;
+    std::vector<std::int64_t> release_days;  // days since the epoch
 };
 
+// A country's share of users, its summer UTC offset (users listen in their local evening) and
+// how far its listeners get through an episode (a factor of the listen-through rate).
 struct Country {
     std::string_view code;
     std::uint64_t weight;
+    std::int32_t utc_offset_minutes;
+    double listen_through;
 };
 
-constexpr std::array<Country, 10> countries{{{"US", 30}, {"IN", 14}, {"UK", 12}, {"DE", 10},
-                                             {"BR", 8}, {"FR", 7}, {"CA", 6}, {"AU", 5},
-                                             {"MX", 4}, {"JP", 4}}};
+constexpr std::array<Country, 10> countries{{{"US", 30, -300, 0.98},
+                                             {"IN", 14, 330, 0.9},
+                                             {"UK", 12, 60, 0.95},
+                                             {"DE", 10, 120, 0.99},
+                                             {"BR", 8, -180, 0.89},
+                                             {"FR", 7, 120, 0.93},
+                                             {"CA", 6, -240, 0.97},
+                                             {"AU", 5, 600, 0.92},
+                                             {"MX", 4, -360, 0.9},
+                                             {"JP", 4, 540, 1.0}}};
 
 constexpr std::array<std::string_view, 12> title_openings{
     "The Story of", "Inside",        "Why We Love", "A Short History of", "Lessons from",
@@ -180,9 +193,11 @@ Catalog make_catalog(const GenerateOptions& options, Rng& rng) {
     const auto user_count = static_cast<std::size_t>(options.users);
     catalog.users.reserve(user_count);
     catalog.signup_dates.reserve(user_count);
+    catalog.user_countries.reserve(user_count);
     for (std::size_t i = 0; i < user_count; ++i) {
-        catalog.users.push_back(
-            {"user_" + std::to_string(i + 1), std::string(countries[country_sampler.sample(rng)].code)});
+        const std::size_t country = country_sampler.sample(rng);
+        catalog.user_countries.push_back(static_cast<std::uint8_t>(country));
+        catalog.users.push_back({"user_" + std::to_string(i + 1), std::string(countries[country].code)});
         catalog.signup_dates.push_back(date_text(start - std::chrono::days{rng.between(1, 1095)}));
     }
 
@@ -197,7 +212,12 @@ Catalog make_catalog(const GenerateOptions& options, Rng& rng) {
                                     "podcast_" + std::to_string(rng.between(1, podcasts)),
                                     std::move(title),
                                     static_cast<std::int32_t>(rng.between(600, 7200))});
-        catalog.release_dates.push_back(date_text(start - std::chrono::days{rng.between(1, 730)}));
+        // One episode in eight is new: released on one of the generated days.
+        const std::chrono::sys_days released =
+            rng.chance(0.125) ? start + std::chrono::days{rng.between(0, options.days - 1)}
+                              : start - std::chrono::days{rng.between(1, 730)};
+        catalog.release_dates.push_back(date_text(released));
+        catalog.release_days.push_back(released.time_since_epoch().count());
     }
     return catalog;
 }
@@ -468,38 +488,58 @@ struct Event {
 
 bool has_duration(EventType type) { return type == EventType::play || type == EventType::complete; }
 
-// Share of sessions starting in each UTC hour: quiet nights, a morning and an evening peak.
-constexpr std::array<std::uint64_t, 24> hour_weights{3, 2, 1, 1, 1, 2,  5,  9,  11, 8, 6, 5,
-                                                     6, 6, 5, 5, 6, 8, 10, 12, 12, 10, 7, 4};
+// Share of sessions starting in each local hour: quiet nights, a morning commute and an
+// evening peak.
+constexpr std::array<std::uint64_t, 24> local_hour_weights{2, 1, 1, 1, 1, 2,  5,  9,  10, 7, 5, 5,
+                                                           6, 5, 4, 4, 5, 7, 10, 13, 14, 12, 8, 4};
+
+// How popular an episode is on its release day and the two days after, against other days.
+constexpr std::array<std::uint64_t, 3> release_bump{5, 3, 2};
 
 class SessionModel {
 public:
     SessionModel(const Catalog& catalog, Rng& rng)
-        : user_sampler_(zipf_weights(catalog.users.size(), catalog.users.size() / 20 + 1, Skew::steep)),
+        : user_weights_(zipf_weights(catalog.users.size(), catalog.users.size() / 20 + 1, Skew::steep)),
           users_by_rank_(shuffled_indices(catalog.users.size(), rng)),
-          episode_sampler_(zipf_weights(catalog.episodes.size(), 3, Skew::harmonic)),
+          episode_weights_(zipf_weights(catalog.episodes.size(), 3, Skew::harmonic)),
           episodes_by_rank_(shuffled_indices(catalog.episodes.size(), rng)),
-          hour_sampler_(std::vector<std::uint64_t>(hour_weights.begin(), hour_weights.end())) {
+          hour_sampler_(std::vector<std::uint64_t>(local_hour_weights.begin(), local_hour_weights.end())),
+          user_countries_(catalog.user_countries),
+          release_days_(catalog.release_days) {
         lengths_.reserve(catalog.episodes.size());
         for (const auto& episode : catalog.episodes) lengths_.push_back(episode.duration_seconds);
         free_at_.assign(catalog.users.size(), std::numeric_limits<std::int64_t>::min());
+        // Users come back on some days, not all: heavy listeners more often.
+        activity_.reserve(catalog.users.size());
+        for (std::size_t rank = 0; rank < catalog.users.size(); ++rank) {
+            const double heavy = rank < catalog.users.size() / 10 ? 0.3 : 0.0;
+            activity_.push_back(0.15 + heavy + 0.5 * rng.unit());
+        }
+        // How far listeners get through each episode: most nearly to the end, some less.
+        appeal_.reserve(catalog.episodes.size());
+        for (std::size_t i = 0; i < catalog.episodes.size(); ++i) appeal_.push_back(0.92 + 0.08 * rng.unit());
     }
 
     // `count` events of one day. Sessions start in time order, so that a user's next session
     // can wait for the previous one to end; a few more at random times fill up the count.
     void add_day(std::int64_t day_start, std::size_t count, Rng& rng, std::vector<Event>& out) {
+        start_day(day_start / seconds_per_day, rng);
         const auto planned = static_cast<std::size_t>(static_cast<double>(count) * 0.97 / events_per_session_);
         starts_.resize(planned);
-        for (std::int64_t& start : starts_) start = random_start(day_start, rng);
+        for (auto& [start, user] : starts_) {
+            user = random_user(rng);
+            start = random_start(day_start, user, rng);
+        }
         std::sort(starts_.begin(), starts_.end());
         const std::size_t before = out.size();
         std::size_t sessions = 0;
-        for (const std::int64_t start : starts_) {
-            add_session(start, day_start, rng, out);
+        for (const auto& [start, user] : starts_) {
+            add_session(start, user, day_start, rng, out);
             ++sessions;
         }
         while (out.size() - before < count) {
-            add_session(random_start(day_start, rng), day_start, rng, out);
+            const std::int32_t user = random_user(rng);
+            add_session(random_start(day_start, user, rng), user, day_start, rng, out);
             ++sessions;
         }
         events_per_session_ = static_cast<double>(out.size() - before) / static_cast<double>(sessions);
@@ -517,21 +557,55 @@ public:
     }
 
 private:
-    std::int64_t random_start(std::int64_t day_start, Rng& rng) const {
-        return day_start + static_cast<std::int64_t>(hour_sampler_.sample(rng)) * 3600 + rng.between(0, 3599);
+    // The day's active users and the episodes released by then, release days bumped.
+    void start_day(std::int64_t day, Rng& rng) {
+        active_.clear();
+        std::vector<std::uint64_t> weights;
+        for (std::size_t rank = 0; rank < users_by_rank_.size(); ++rank) {
+            if (rng.chance(activity_[rank])) {
+                active_.push_back(users_by_rank_[rank]);
+                weights.push_back(user_weights_[rank]);
+            }
+        }
+        if (active_.empty()) {
+            active_.push_back(users_by_rank_[0]);
+            weights.push_back(user_weights_[0]);
+        }
+        user_sampler_ = WeightedSampler(weights);
+
+        weights.assign(episodes_by_rank_.size(), 0);
+        std::uint64_t total = 0;
+        for (std::size_t rank = 0; rank < episodes_by_rank_.size(); ++rank) {
+            const std::int64_t age = day - release_days_[static_cast<std::size_t>(episodes_by_rank_[rank])];
+            if (age < 0) continue;  // not released yet
+            const std::uint64_t bump = age < 3 ? release_bump[static_cast<std::size_t>(age)] : 1;
+            weights[rank] = episode_weights_[rank] * bump;
+            total += weights[rank];
+        }
+        episode_sampler_ = WeightedSampler(total > 0 ? weights : episode_weights_);
+    }
+
+    std::int32_t random_user(Rng& rng) const { return active_[user_sampler_.sample(rng)]; }
+
+    // A start in the user's local day, weighted to the evening, as a UTC instant of this day.
+    std::int64_t random_start(std::int64_t day_start, std::int32_t user, Rng& rng) const {
+        const std::int64_t local = static_cast<std::int64_t>(hour_sampler_.sample(rng)) * 3600 + rng.between(0, 3599);
+        const std::int64_t offset = countries[user_countries_[static_cast<std::size_t>(user)]].utc_offset_minutes * 60;
+        return day_start + (local - offset + seconds_per_day) % seconds_per_day;
     }
 
     // One user listening to one episode: play, then pauses, seeks and resumed plays, often a
     // complete whose duration is near the episode's length. A user's sessions follow each other
     // when the day leaves room; events after the day are dropped.
-    void add_session(std::int64_t start, std::int64_t day_start, Rng& rng, std::vector<Event>& out) {
+    void add_session(std::int64_t start, std::int32_t planned_user, std::int64_t day_start, Rng& rng,
+                     std::vector<Event>& out) {
         const std::int64_t day_end = day_start + seconds_per_day;
         // A user still listening to another episode starts a little later, or another user
         // takes the session; only when a few in a row are busy do two sessions of one user overlap.
-        std::int32_t user = 0;
+        std::int32_t user = planned_user;
         std::int64_t t = start;
         for (int attempt = 0; attempt < 4; ++attempt) {
-            user = users_by_rank_[user_sampler_.sample(rng)];
+            if (attempt > 0) user = random_user(rng);
             const std::int64_t free_at = free_at_[static_cast<std::size_t>(user)];
             if (free_at < start) break;
             if (free_at + 600 < std::min(start + 3600, day_end)) {
@@ -542,6 +616,10 @@ private:
         const std::int32_t episode = episodes_by_rank_[episode_sampler_.sample(rng)];
         const std::int32_t length = lengths_[static_cast<std::size_t>(episode)];
         std::int64_t& free_at = free_at_[static_cast<std::size_t>(user)];
+        // How far this listener gets: the episode's appeal times the country's habit.
+        const double engagement = appeal_[static_cast<std::size_t>(episode)] *
+                                  countries[user_countries_[static_cast<std::size_t>(user)]].listen_through;
+        const double abandon = 0.1 + (1.0 - engagement) * 1.2;
         std::int64_t position = rng.chance(0.2) ? rng.between(0, length / 2) : 0;
         std::int64_t listened = 0;
         bool opens_with_play = true;
@@ -559,17 +637,20 @@ private:
             listened += segment;
             if (t >= day_end) return;
             if (position >= length) {
+                // Close to the length, short by what was skipped; rarely past it (replays).
+                const double share = rng.chance(0.03) ? 1.0 + 0.05 * rng.unit()
+                                                      : std::min(1.0, engagement * (1.0 - 0.06 * rng.unit()));
                 emit(EventType::complete,
-                     std::max<std::int64_t>(1, listened + rng.between(-length / 50, length / 12)));
+                     std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(length) * share)));
                 return;
             }
             const double action = rng.unit();
-            if (action < 0.45) {
+            if (action < 0.45 * (1.0 - abandon) / 0.8) {
                 emit(EventType::pause, 0);
                 if (rng.chance(0.2)) return;  // never resumed
                 t += rng.between(5, 900);
                 opens_with_play = true;
-            } else if (action < 0.8) {
+            } else if (action < 1.0 - abandon) {
                 emit(EventType::seek, 0);
                 position = std::clamp<std::int64_t>(position + rng.between(-240, 600), 0, length - 1);
                 t += 1;
@@ -581,14 +662,21 @@ private:
         }
     }
 
-    WeightedSampler user_sampler_;
+    std::vector<std::uint64_t> user_weights_;  // by rank
     std::vector<std::int32_t> users_by_rank_;
-    WeightedSampler episode_sampler_;
+    std::vector<std::uint64_t> episode_weights_;  // by rank
     std::vector<std::int32_t> episodes_by_rank_;
     WeightedSampler hour_sampler_;
+    std::vector<std::uint8_t> user_countries_;
+    std::vector<std::int64_t> release_days_;
+    std::vector<double> activity_;  // by user rank: the chance to be active on a day
+    std::vector<double> appeal_;    // by episode
+    std::vector<std::int32_t> active_;  // today's active users, by rank
+    WeightedSampler user_sampler_;      // over active_
+    WeightedSampler episode_sampler_;   // by rank, today's weights
     std::vector<std::int32_t> lengths_;
     std::vector<std::int64_t> free_at_;  // per user: when the last session ended
-    std::vector<std::int64_t> starts_;
+    std::vector<std::pair<std::int64_t, std::int32_t>> starts_;  // start, user
     double events_per_session_ = 3.5;  // measured on the previous day
 };
 
@@ -642,6 +730,11 @@ enum class Defect : std::uint8_t {
 };
 constexpr std::size_t defect_count = 14;
 
+// How often each defect occurs, in the contract's order: a few common (a malformed timestamp,
+// a missing duration, a null user id), others rare.
+constexpr std::array<std::uint64_t, defect_count> defect_weights{
+    60, 4, 18, 2, 6, 24, 12, 90, 3, 70, 10, 1, 8, 5};
+
 // Defects of one group touch the same value, so a row with several defects takes them from
 // different groups (else one would hide the other).
 int group_of(Defect defect) {
@@ -689,7 +782,9 @@ constexpr std::array<Literal, 4> unexpected_durations{
 class Speller {
 public:
     Speller(const Catalog& catalog, double defect_rate)
-        : catalog_(catalog), defect_rate_(defect_rate) {}
+        : catalog_(catalog),
+          defect_rate_(defect_rate),
+          defect_sampler_(std::vector<std::uint64_t>(defect_weights.begin(), defect_weights.end())) {}
 
     // The event in the given spelling; a variant that does not apply (a duration variant of a
     // pause) falls back to a `Z` timestamp.
@@ -735,7 +830,10 @@ public:
     // With probability defect_rate, one defect (sometimes two or three, on different values).
     void maybe_damage(const Event& event, Rng& rng, Row& row) {
         if (!rng.chance(defect_rate_)) return;
-        const auto first = static_cast<Defect>(rng.below(defect_count));
+        // The first damaged rows take every code once, so that every code occurs.
+        const auto first = damaged_ < defect_count ? static_cast<Defect>(damaged_)
+                                                   : static_cast<Defect>(defect_sampler_.sample(rng));
+        ++damaged_;
         damage(first, event, rng, row);
         if (!rng.chance(0.15)) return;
         std::array<bool, 4> used{};
@@ -743,7 +841,7 @@ public:
         const int extra = rng.chance(0.3) ? 2 : 1;
         for (int i = 0; i < extra; ++i) {
             Defect next = first;
-            while (used[static_cast<std::size_t>(group_of(next))]) next = static_cast<Defect>(rng.below(defect_count));
+            while (used[static_cast<std::size_t>(group_of(next))]) next = static_cast<Defect>(defect_sampler_.sample(rng));
             used[static_cast<std::size_t>(group_of(next))] = true;
             damage(next, event, rng, row);
         }
@@ -887,6 +985,8 @@ private:
 
     const Catalog& catalog_;
     double defect_rate_;
+    WeightedSampler defect_sampler_;
+    std::size_t damaged_ = 0;  // rows damaged so far
     TimestampFormatter timestamps_;
 };
 
@@ -1061,18 +1161,16 @@ Result<void> prepare_output(const fs::path& out) {
     return {};
 }
 
-// One day's file: exactly events_per_day lines, fresh events in time order with repeats
-// mixed in.
+// One day's file: the day's lines, fresh events in time order with repeats mixed in.
 class DayWriter {
 public:
     DayWriter(const GenerateOptions& options, SessionModel& sessions, Speller& speller,
               reference::GroundTruth& truth)
         : options_(options), sessions_(sessions), speller_(speller), duplicator_(speller), truth_(truth) {}
 
-    Result<void> write_day(const fs::path& events_dir, std::chrono::sys_days date, Rng& rng) {
+    Result<void> write_day(const fs::path& events_dir, std::chrono::sys_days date, std::size_t lines, Rng& rng) {
         const std::string day = date_text(date);
         const std::int64_t day_start = date.time_since_epoch().count() * seconds_per_day;
-        const auto lines = static_cast<std::size_t>(options_.events_per_day);
 
         // Which lines repeat an earlier row; the first line of a file is always fresh.
         repeats_.assign(lines, 0);
@@ -1149,6 +1247,40 @@ private:
     Emitted emitted_;
 };
 
+// Lines per day: a weekly rhythm (weekdays' commutes above weekends) and 1.5% growth a day,
+// scaled so that the days hold events_per_day on average (largest remainders round the total
+// to exactly days * events_per_day); every day has at least one line.
+std::vector<std::size_t> daily_lines(const GenerateOptions& options) {
+    constexpr std::array<double, 7> weekly{1.04, 1.06, 1.05, 1.02, 0.97, 0.86, 0.9};  // Mon..Sun
+    const std::chrono::sys_days start{options.start};
+    const auto days = static_cast<std::size_t>(options.days);
+    std::vector<double> factors(days);
+    double sum = 0;
+    for (std::size_t d = 0; d < days; ++d) {
+        const unsigned weekday = std::chrono::weekday{start + std::chrono::days{d}}.iso_encoding() - 1;
+        factors[d] = weekly[weekday] * (1.0 + 0.015 * static_cast<double>(d));
+        sum += factors[d];
+    }
+    const auto total = static_cast<std::size_t>(options.events_per_day) * days;
+    std::vector<std::size_t> lines(days);
+    std::vector<std::pair<double, std::size_t>> remainders(days);
+    std::size_t assigned = 0;
+    for (std::size_t d = 0; d < days; ++d) {
+        const double exact = factors[d] / sum * static_cast<double>(total);
+        lines[d] = static_cast<std::size_t>(exact);
+        remainders[d] = {lines[d] - exact, d};  // most negative first: the largest remainder
+        assigned += lines[d];
+    }
+    std::sort(remainders.begin(), remainders.end());
+    for (std::size_t i = 0; assigned < total; ++i, ++assigned) ++lines[remainders[i % days].second];
+    for (std::size_t d = 0; d < days; ++d) {
+        if (lines[d] > 0) continue;
+        ++lines[d];  // taken from the fullest day
+        --*std::max_element(lines.begin(), lines.end());
+    }
+    return lines;
+}
+
 }  // namespace
 
 Result<GenerateSummary> generate(const GenerateOptions& options) {
@@ -1170,8 +1302,11 @@ Result<GenerateSummary> generate(const GenerateOptions& options) {
     reference::GroundTruth truth(catalog.users, catalog.episodes, assumed_now);
     DayWriter writer(options, sessions, speller, truth);
     const std::chrono::sys_days start{options.start};
+    const std::vector<std::size_t> lines = daily_lines(options);
     for (int day = 0; day < options.days; ++day) {
-        if (auto written = writer.write_day(options.out / "events", start + std::chrono::days{day}, rng); !written) {
+        if (auto written = writer.write_day(options.out / "events", start + std::chrono::days{day},
+                                            lines[static_cast<std::size_t>(day)], rng);
+            !written) {
             return std::unexpected(written.error());
         }
     }
@@ -1182,7 +1317,7 @@ Result<GenerateSummary> generate(const GenerateOptions& options) {
     }
 
     GenerateSummary summary;
-    summary.events = options.events_per_day * options.days;
+    for (const std::size_t day_lines : lines) summary.events += static_cast<std::int64_t>(day_lines);
     summary.files = options.days;
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;

@@ -475,6 +475,9 @@ nlohmann::ordered_json GroundTruth::expected_json() {
         codes[std::string(to_string(code))] = code_counts_[index_of(code)];
     }
 
+    ordered_json q4;
+    ordered_json sessions = sessions_json(q4);
+
     ordered_json expected;
     expected["now_assumed"] = "any instant from " + now_from + " to " + now_to +
                               " UTC: the dbt var now, or the run's start time, must lie in it";
@@ -490,7 +493,67 @@ nlohmann::ordered_json GroundTruth::expected_json() {
     expected["q1"] = std::move(q1);
     expected["q2"] = std::move(q2);
     expected["q3"] = {{"users", q3_users}};
+    expected["sessions"] = std::move(sessions);
+    expected["q4"] = std::move(q4);
     return expected;
+}
+
+// Sessions: each user's events in time order; more than 30 minutes after the user's previous
+// event a new session starts. Rows are visited day by day, each day by second, so per user in
+// time order.
+nlohmann::ordered_json GroundTruth::sessions_json(nlohmann::ordered_json& q4) const {
+    constexpr std::int64_t gap_seconds = 30 * 60;
+    struct Open {
+        std::int64_t start = 0;
+        std::int64_t last = -1;  // -1: no session yet
+        std::int64_t duration_sum = 0;
+        std::int64_t sessions = 0;
+        std::vector<std::uint32_t> episodes;
+    };
+    std::vector<Open> open(users_.size());
+    std::int64_t sessions = 0;
+    std::int64_t events = 0;
+    std::int64_t episodes = 0;
+    std::int64_t listened = 0;
+    std::int64_t duration = 0;
+    const auto close = [&](Open& user) {
+        ++sessions;
+        ++user.sessions;
+        episodes += static_cast<std::int64_t>(user.episodes.size());
+        duration += user.last - user.start;
+        user.duration_sum += user.last - user.start;
+    };
+    for (const auto& [day, rows] : kept_by_day_) {
+        // Within a day the deduplicated rows are ordered by second first.
+        for (const Kept& k : rows) {
+            const std::int64_t instant = day * seconds_per_day + k.second_and_type / 4;
+            Open& user = open[k.user];
+            if (user.last < 0 || instant - user.last > gap_seconds) {
+                if (user.last >= 0) close(user);
+                user.start = instant;
+                user.episodes.clear();
+            }
+            user.last = instant;
+            if (std::find(user.episodes.begin(), user.episodes.end(), k.episode) == user.episodes.end()) {
+                user.episodes.push_back(k.episode);
+            }
+            ++events;
+            listened += k.duration;
+        }
+    }
+    std::int64_t users = 0;
+    long double mean_sum = 0;
+    for (Open& user : open) {
+        if (user.last < 0) continue;
+        close(user);
+        ++users;
+        mean_sum += static_cast<long double>(user.duration_sum) / static_cast<long double>(user.sessions);
+    }
+    q4 = {{"users", users},
+          {"mean_avg_session_duration_seconds",
+           users > 0 ? static_cast<double>(mean_sum / static_cast<long double>(users)) : 0.0}};
+    return {{"gap_minutes", gap_seconds / 60}, {"sessions", sessions},      {"events", events},
+            {"episodes", episodes},            {"listened_seconds", listened}, {"duration_seconds", duration}};
 }
 
 }  // namespace podcast::reference

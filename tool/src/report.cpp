@@ -1,47 +1,223 @@
 #include "podcast/report.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <utility>
-#include <vector>
 
+#include "podcast/report_html.hpp"
 #include "podcast/warehouse.hpp"
 
 namespace podcast {
 namespace {
 
-struct Section {
-    std::string key;    // the JSON member name
-    std::string title;  // the heading above a text table
+struct SectionQuery {
+    std::string key;
+    std::string title;
     std::string sql;
+    std::vector<std::string> percent_columns;  // ratios shown as percentages in text tables
 };
 
-std::vector<Section> sections_for(const ReportOptions& options) {
-    const std::string window = options.as_of ? "the 7 days ending " + *options.as_of
-                                             : "the 7 days ending on the latest event's date";
+std::vector<SectionQuery> section_queries(const std::string& window) {
     return {
-        {"q1_top_completed_episodes", "Top 10 completed episodes, " + window,
+        {"q1_top_completed_episodes",
+         "Top 10 completed episodes, " + window,
          "select rank, episode_id, podcast_id, title, completions "
-         "from gold.q1_top_completed_episodes order by rank"},
-        {"q2_listen_through_by_country", "Average listen-through rate by country",
+         "from gold.q1_top_completed_episodes order by rank",
+         {}},
+        {"q2_listen_through_by_country",
+         "Average listen-through rate by country",
          "select country, avg_listen_through_rate, completions "
-         "from gold.q2_listen_through_by_country order by country"},
+         "from gold.q2_listen_through_by_country order by country",
+         {"avg_listen_through_rate"}},
         {"q3_multi_episode_listeners",
          "Users who listened to 3 or more different episodes in one day",
-         "select users from gold.q3_multi_episode_listeners"},
-        {"invalid_rows_per_code", "Data quality: invalid rows per validation code",
+         "select users from gold.q3_multi_episode_listeners",
+         {}},
+        {"q4_average_session_duration_per_user",
+         "Average session duration per user (over all users; per user: "
+         "gold.q4_average_session_duration_per_user)",
+         "select count(*) as users, coalesce(sum(sessions), 0) as sessions, "
+         "round(avg(avg_session_duration_seconds), 1) as mean_seconds, "
+         "round(median(avg_session_duration_seconds), 1) as median_seconds, "
+         "round(avg(avg_listened_seconds), 1) as mean_listened_seconds "
+         "from gold.q4_average_session_duration_per_user",
+         {}},
+        {"session_duration_distribution",
+         "Sessions by duration",
+         "select bucket, count(*) as sessions from (select case "
+         "when d < 60 then '0-1 min' when d < 300 then '1-5 min' when d < 900 then '5-15 min' "
+         "when d < 1800 then '15-30 min' when d < 3600 then '30-60 min' "
+         "when d < 7200 then '1-2 h' else '2 h or more' end as bucket, "
+         "case when d < 60 then 0 when d < 300 then 1 when d < 900 then 2 when d < 1800 then 3 "
+         "when d < 3600 then 4 when d < 7200 then 5 else 6 end as position "
+         "from (select date_diff('second', session_start, session_end) as d "
+         "from gold.user_sessions)) group by bucket, position order by position",
+         {}},
+        {"daily_activity",
+         "Daily activity (UTC days; invalid share of the lines dated that day)",
+         "with events as (select cast(timestamp as date) as day, count(*) as events, "
+         "count(distinct user_id) as active_users, "
+         "count(*) filter (where event_type = 'complete') as completions "
+         "from gold.fact_user_interactions group by 1), "
+         "lines as (select try_cast(left(timestamp, 10) as date) as day, count(*) as lines, "
+         "count(*) filter (where len(validation_errors) > 0) as invalid "
+         "from bronze.raw_events_validated group by 1) "
+         "select events.day, events.events, events.active_users, events.completions, "
+         "round(coalesce(lines.invalid, 0) / coalesce(lines.lines, 1), 4) as invalid_share "
+         "from events left join lines using (day) order by events.day",
+         {"invalid_share"}},
+        {"invalid_rows_per_code",
+         "Data quality: invalid rows per validation code",
          "select code, count(*) as rows "
          "from (select unnest(validation_errors) as code from bronze.raw_events_validated) "
-         "group by code order by rows desc, code"},
-        {"invalid_share_per_file", "Data quality: share of invalid rows per file",
+         "group by code order by rows desc, code",
+         {}},
+        {"invalid_share_per_file",
+         "Data quality: share of invalid rows per file",
          "select filename, count(*) as rows, "
          "count(*) filter (where len(validation_errors) > 0) as invalid, "
          "round(count(*) filter (where len(validation_errors) > 0) / count(*), 4) as share "
-         "from bronze.raw_events_validated group by filename order by filename"},
+         "from bronze.raw_events_validated group by filename order by filename",
+         {"share"}},
     };
+}
+
+std::string utc_now_text() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
+    return text;
+}
+
+Result<ReportContext> read_context(WarehouseReader& reader, const ReportOptions& options) {
+    ReportContext context;
+    context.generated_at = utc_now_text();
+    context.as_of_source =
+        options.as_of ? "--as-of" : "the dbt var as_of, else the latest event's date";
+    auto window = reader.query(
+        "select cast(as_of_date as varchar), cast(window_start_date as varchar), "
+        "cast(first_event_at as varchar), cast(last_event_at as varchar) from gold.analysis_as_of");
+    if (!window) {
+        return fail("report: gold.analysis_as_of: " + window.error().message);
+    }
+    if (!window->rows.empty() && window->rows.front().size() == 4) {
+        const auto& row = window->rows.front();
+        context.as_of = row[0];
+        context.window_start = row[1];
+        context.first_event = row[2];
+        context.last_event = row[3];
+    }
+    return context;
+}
+
+// 0.9712 as "97.1%"; text that is not a number stays as it is.
+Cell as_percentage(const Cell& cell) {
+    if (!cell) {
+        return cell;
+    }
+    double value = 0;
+    const char* last = cell->data() + cell->size();
+    if (auto [end, ec] = std::from_chars(cell->data(), last, value);
+        ec != std::errc{} || end != last) {
+        return cell;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%%", value * 100);
+    return std::string(text);
+}
+
+Table with_percentages(Table table, const std::vector<std::string>& percent_columns) {
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+        if (std::ranges::find(percent_columns, table.columns[i].name) == percent_columns.end()) {
+            continue;
+        }
+        table.columns[i].kind = ColumnKind::real;
+        for (auto& row : table.rows) {
+            if (i < row.size()) {
+                row[i] = as_percentage(row[i]);
+            }
+        }
+    }
+    return table;
+}
+
+std::string sections_list() {
+    std::string list;
+    for (const auto& key : report_section_keys()) {
+        list += (list.empty() ? "" : ", ") + key;
+    }
+    return list;
+}
+
+std::string text_or(const std::optional<std::string>& text, std::string_view otherwise) {
+    return text ? *text : std::string(otherwise);
+}
+
+void print_text_header(const ReportContext& context, std::ostream& out) {
+    out << "Podcast report, made " << context.generated_at << " UTC\n";
+    if (context.first_event) {
+        out << "Events from " << *context.first_event << " to " << text_or(context.last_event, "")
+            << " UTC\n";
+    } else {
+        out << "No events yet\n";
+    }
+    out << "As of " << text_or(context.as_of, "(none)") << " (" << context.as_of_source
+        << "); 7-day window " << text_or(context.window_start, "(none)") << " to "
+        << text_or(context.as_of, "(none)") << "\n\n";
+}
+
+nlohmann::ordered_json json_or_null(const std::optional<std::string>& text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json();
 }
 
 }  // namespace
 
+Result<ReportFormat> parse_report_format(std::string_view name) {
+    if (name == "html") {
+        return ReportFormat::html;
+    }
+    auto format = parse_output_format(name);
+    if (!format) {
+        return fail(
+            "unknown report format '" + std::string(name) + "': use table, json, csv or html",
+            ExitCode::usage);
+    }
+    switch (*format) {
+        case OutputFormat::json:
+            return ReportFormat::json;
+        case OutputFormat::csv:
+            return ReportFormat::csv;
+        case OutputFormat::table:
+            break;
+    }
+    return ReportFormat::table;
+}
+
+std::vector<std::string> report_section_keys() {
+    std::vector<std::string> keys;
+    for (const auto& query : section_queries("")) {
+        keys.push_back(query.key);
+    }
+    return keys;
+}
+
 Result<void> report(const ReportOptions& options, std::ostream& out) {
+    const auto keys = report_section_keys();
+    if (options.section && std::ranges::find(keys, *options.section) == keys.end()) {
+        return fail(
+            "--section: unknown section '" + *options.section + "': use one of " + sections_list(),
+            ExitCode::usage);
+    }
+    if (options.format == ReportFormat::csv && !options.section) {
+        return fail(
+            "--format csv writes one table: choose it with --section (" + sections_list() + ")",
+            ExitCode::usage);
+    }
     auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
     if (!reader) {
         return std::unexpected(reader.error());
@@ -54,35 +230,56 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
             return fail("--as-of " + *options.as_of + ": " + set.error().message, ExitCode::usage);
         }
     }
-    std::vector<std::pair<Section, Table>> answers;
-    for (auto& section : sections_for(options)) {
-        auto table = reader->query(section.sql);
-        if (!table) {
-            return fail("report: " + section.key + ": " + table.error().message);
+    auto context = read_context(*reader, options);
+    if (!context) {
+        return std::unexpected(context.error());
+    }
+    const std::string window =
+        context->as_of ? "the 7 days " + *context->window_start + " to " + *context->as_of
+                       : "the 7 days ending on the latest event's date";
+    std::vector<ReportSection> sections;
+    std::vector<std::vector<std::string>> percent_columns;
+    for (auto& query : section_queries(window)) {
+        if (options.section && *options.section != query.key) {
+            continue;
         }
-        answers.emplace_back(std::move(section), std::move(*table));
+        auto table = reader->query(query.sql);
+        if (!table) {
+            return fail("report: " + query.key + ": " + table.error().message);
+        }
+        sections.push_back({std::move(query.key), std::move(query.title), std::move(*table)});
+        percent_columns.push_back(std::move(query.percent_columns));
     }
 
-    if (options.format == OutputFormat::json) {
-        nlohmann::ordered_json document = nlohmann::ordered_json::object();
-        document["as_of"] =
-            options.as_of ? nlohmann::ordered_json(*options.as_of) : nlohmann::ordered_json();
-        for (const auto& [section, table] : answers) {
-            document[section.key] = to_json(table);
+    switch (options.format) {
+        case ReportFormat::html:
+            write_html_report(*context, sections, out);
+            return {};
+        case ReportFormat::csv:
+            print_csv(sections.front().table, out);
+            return {};
+        case ReportFormat::json: {
+            nlohmann::ordered_json document = nlohmann::ordered_json::object();
+            document["as_of"] = json_or_null(context->as_of);
+            document["as_of_source"] = context->as_of_source;
+            document["window"] = {{"from", json_or_null(context->window_start)},
+                                  {"to", json_or_null(context->as_of)}};
+            document["events"] = {{"first", json_or_null(context->first_event)},
+                                  {"last", json_or_null(context->last_event)}};
+            document["generated_at"] = context->generated_at;
+            for (const auto& section : sections) {
+                document[section.key] = to_json(section.table);
+            }
+            out << document.dump(2) << '\n';
+            return {};
         }
-        out << document.dump(2) << '\n';
-        return {};
+        case ReportFormat::table:
+            break;
     }
-    bool first = true;
-    for (const auto& [section, table] : answers) {
-        out << (first ? "" : "\n");
-        first = false;
-        if (options.format == OutputFormat::csv) {
-            out << "# " << section.key << '\n';
-        } else {
-            out << section.title << '\n';
-        }
-        print_table(table, options.format, out);
+    print_text_header(*context, out);
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        out << (i > 0 ? "\n" : "") << sections[i].title << '\n';
+        print_text_table(with_percentages(sections[i].table, percent_columns[i]), out);
     }
     return {};
 }

@@ -14,7 +14,7 @@ namespace podcast {
 namespace {
 
 // THE list. A new var is one line here (and its line in docs/data-contract.md "Settings").
-const std::array<VarSpec, 7> vars = {{
+const std::array<VarSpec, 8> vars = {{
     {"load_at", timestamp_kind,
      "this run's load time (UTC), shared by every row it loads; later than every load already in "
      "the warehouse (default: the run's start)"},
@@ -24,6 +24,8 @@ const std::array<VarSpec, 7> vars = {{
      "the last day of q1's 7-day window (default: the date of the latest event)"},
     {"listen_event_types", event_types_kind,
      "the event types that count as listening to an episode in q3 (default [\"play\",\"complete\"])"},
+    {"session_gap_minutes", positive_integer_kind,
+     "minutes without an event after which a user's next event starts a new session (default 30)"},
     {"event_files", event_files_kind,
      "prod only: the event files to load (default: every complete file of the loading directory)"},
     {"snowflake_stage", stage_name_kind,
@@ -162,6 +164,15 @@ Result<nlohmann::json> parse_stage_name(std::string_view text) {
     return nlohmann::json(std::string(text));
 }
 
+// Digits only, from 1 to 2147483647 (no sign, no leading zero).
+Result<nlohmann::json> parse_positive_integer(std::string_view text) {
+    if (text.empty() || text.size() > 10 || text.front() == '0' ||
+        !std::ranges::all_of(text, is_digit) || std::stoll(std::string(text)) > 2147483647) {
+        return bad_value(positive_integer_kind, text);
+    }
+    return nlohmann::json(std::stoll(std::string(text)));
+}
+
 Result<nlohmann::json> parse_boolean(std::string_view text) {
     if (text == "true" || text == "false") {
         return nlohmann::json(text == "true");
@@ -197,6 +208,7 @@ const VarKind stage_name_kind{
     "a stage name of one to three dot-separated identifiers (letters, digits, _ and $)",
     parse_stage_name};
 const VarKind boolean_kind{"true or false", parse_boolean};
+const VarKind positive_integer_kind{"a positive integer", parse_positive_integer};
 
 std::span<const VarSpec> run_vars() { return vars; }
 

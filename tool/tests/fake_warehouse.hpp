@@ -24,7 +24,7 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "('2024-08-01/events.json', 2, '2024-08-09 10:00:00.123456'), "
         "('2024-08-02/events.json', 1, '2024-08-10 10:00:00')",
         "create table bronze.raw_events_validated as "
-        "select filename, line_number, load_at, "
+        "select filename, line_number, load_at, '2024-08-09T10:00:00' as timestamp, "
         "case when line_number = 2 then ['user_id_missing', 'timestamp_malformed'] "
         "else []::varchar[] end as validation_errors from bronze.raw_events",
         "create table silver.cleansed_events as select 1 as id",
@@ -35,6 +35,33 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.q2_listen_through_by_country as "
         "select 'NL' as country, 0.75::double as avg_listen_through_rate, 4 as completions",
         "create view gold.q3_multi_episode_listeners as select 12 as users",
+    };
+    for (const char* statement : statements) {
+        INFO(statement);
+        REQUIRE(connection->query(statement).has_value());
+    }
+}
+
+// The fake warehouse plus what the report reads beyond the answers: the fact table, the as-of
+// view, the sessions and q4.
+inline void create_fake_report_warehouse(const std::filesystem::path& path) {
+    create_fake_warehouse(path);
+    auto database = Database::open(path, AccessMode::read_write);
+    REQUIRE(database.has_value());
+    auto connection = Connection::connect(*database);
+    REQUIRE(connection.has_value());
+    const char* statements[] = {
+        "create table gold.fact_user_interactions as select 'u1' as user_id, 'complete' as "
+        "event_type, timestamp '2024-08-09 21:00:00' as timestamp",
+        "create view gold.analysis_as_of as select coalesce(getvariable('podcast_as_of'), "
+        "date '2024-08-09') as as_of_date, coalesce(getvariable('podcast_as_of'), "
+        "date '2024-08-09') - 6 as window_start_date, timestamp '2024-08-03 06:00:00' as "
+        "first_event_at, timestamp '2024-08-09 21:00:00' as last_event_at",
+        "create table gold.user_sessions as select 'u1' as user_id, timestamp '2024-08-09 "
+        "21:00:00' as session_start, timestamp '2024-08-09 21:20:00' as session_end",
+        "create view gold.q4_average_session_duration_per_user as select 'u1' as user_id, 1 as "
+        "sessions, 1200.0::double as avg_session_duration_seconds, 900.0::double as "
+        "avg_listened_seconds",
     };
     for (const char* statement : statements) {
         INFO(statement);

@@ -49,7 +49,7 @@ SCENARIO("every documented var is accepted with a value of its kind", "[settings
 
 SCENARIO("an unknown var name is refused, listing the known ones", "[settings]") {
     REQUIRE(std::string("--var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-                        "load_at, now, snowflake_emulator, snowflake_stage)") ==
+                        "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)") ==
             error_of("nwo=2030-01-01 00:00:00"));
 }
 
@@ -148,5 +148,15 @@ SCENARIO("load_at must be later than every load already in the warehouse", "[set
         }
         REQUIRE(podcast::check_load_at_is_new(dir / "empty.duckdb", "2000-01-01 00:00:00",
                                               podcast::LoadAtOrigin::clock));
+    }
+}
+
+SCENARIO("session_gap_minutes is a positive integer", "[settings][edge]") {
+    REQUIRE(nlohmann::json::parse(R"({"session_gap_minutes": 45})") ==
+            *parse_run_vars({"session_gap_minutes=45"}));
+    for (const char* bad : {"0", "-5", "30.5", "030", "abc", "", "99999999999", "2147483648"}) {
+        INFO(bad);
+        REQUIRE_THAT(error_of(std::string("session_gap_minutes=") + bad),
+                     Catch::Contains("--var session_gap_minutes: expected a positive integer"));
     }
 }

@@ -7,8 +7,13 @@
 // docs/data-contract.md (reference_validator.hpp) to the text actually written.
 //
 // The output is a function of the options alone: the same options give byte-identical files.
-// Every event file holds exactly `events_per_day` lines. A share `defect_rate` of the lines
-// carries at least one defect, spread over all validation codes; the same share is written
+// The event files hold `events_per_day` lines on average (exactly days * events_per_day in
+// all), in a weekly rhythm with daily growth. Users are active on some days, not all, and
+// listen in their country's local evening; plays stop early, completes come close to (rarely
+// past) the episode's length, by episode and country; new episodes (one in eight is released
+// during the generated days) are popular on their release day. A share `defect_rate` of the
+// lines carries at least one defect, a few codes common and others rare, every code at least
+// once (when there are 14 damaged lines); the same share is written
 // in valid but unusual forms that normalisation must absorb (padded ids, "Play", offsets,
 // durations as strings). A share `duplicate_rate` of the lines repeats an earlier event:
 // verbatim, in another spelling of the same business key, or from an earlier day's file,
@@ -28,6 +33,10 @@
 //   q2                [{"country", "avg_listen_through_rate", "completions"}, ...] by country;
 //                     the rate is a double, equal to the warehouse's up to summation order
 //   q3                {"users": n}
+//   sessions          {"gap_minutes": 30, "sessions", "events", "episodes", "listened_seconds",
+//                     "duration_seconds"}: totals over gold.user_sessions' rows
+//   q4                {"users", "mean_avg_session_duration_seconds"}: users with sessions and
+//                     the mean over them of their average session duration
 #include <chrono>
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
 // The C++ reference implementation of docs/data-contract.md: the parse rules, the validation
-// codes, deduplication and the three analysis answers. `podcast generate` runs it over the
+// codes, deduplication, the three analysis answers and the sessions. `podcast generate` runs it over the
 // text it writes to produce expected.json. The dbt models implement the same contract in SQL,
 // independently, and the differential test compares the two; so this code follows the
 // contract's wording, not the SQL.
@@ -208,6 +208,7 @@ private:
     };
 
     void deduplicate();
+    nlohmann::ordered_json sessions_json(nlohmann::ordered_json& q4) const;
 
     std::vector<User> users_;
     std::vector<Episode> episodes_;

@@ -33,6 +33,8 @@ extern const VarKind event_files_kind;
 extern const VarKind stage_name_kind;
 // true or false.
 extern const VarKind boolean_kind;
+// An integer from 1 to 2147483647 written as digits.
+extern const VarKind positive_integer_kind;
 
 struct VarSpec {
     std::string_view name;

@@ -63,4 +63,12 @@ inline void require_expected_figures(const nlohmann::json& expected, const nlohm
     }
 }
 
+// gold.user_sessions' totals and q4 (gathered by the DuckDB differential test).
+inline void require_session_figures(const nlohmann::json& expected, const nlohmann::json& actual) {
+    REQUIRE(expected["sessions"] == actual["sessions"]);
+    REQUIRE(expected["q4"]["users"] == actual["q4"]["users"]);
+    REQUIRE(std::abs(expected["q4"]["mean_avg_session_duration_seconds"].get<double>() -
+                     actual["q4"]["mean_avg_session_duration_seconds"].get<double>()) < 1e-6);
+}
+
 }  // namespace podcast::integration

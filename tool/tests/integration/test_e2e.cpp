@@ -57,6 +57,19 @@ json warehouse_figures(const Workspace& ws) {
     }
     figures["q2"] = q2;
     figures["q3_users"] = ws.count("select users from gold.q3_multi_episode_listeners");
+    const auto sessions = ws.query(
+        "select count(*), sum(events), sum(episodes), sum(listened_seconds), "
+        "sum(date_diff('second', session_start, session_end)) from gold.user_sessions");
+    figures["sessions"] = {{"gap_minutes", 30},
+                           {"sessions", std::stoll(*sessions.rows.at(0).at(0))},
+                           {"events", std::stoll(*sessions.rows.at(0).at(1))},
+                           {"episodes", std::stoll(*sessions.rows.at(0).at(2))},
+                           {"listened_seconds", std::stoll(*sessions.rows.at(0).at(3))},
+                           {"duration_seconds", std::stoll(*sessions.rows.at(0).at(4))}};
+    const auto q4 = ws.query("select count(*), avg(avg_session_duration_seconds) from "
+                             "gold.q4_average_session_duration_per_user");
+    figures["q4"] = {{"users", std::stoll(*q4.rows.at(0).at(0))},
+                     {"mean_avg_session_duration_seconds", std::stod(*q4.rows.at(0).at(1))}};
     return figures;
 }
 
@@ -128,6 +141,12 @@ Outcome run_dataset(const Dataset& dataset) {
                 }                                                                                \
                 THEN("the warehouse after the full refresh holds them too") {                   \
                     require_expected_figures(outcome.expected, outcome.after_refresh);                    \
+                }                                                                                \
+                THEN("the sessions after the daily runs are expected.json's") {                  \
+                    require_session_figures(outcome.expected, outcome.after_days);              \
+                }                                                                                \
+                THEN("the sessions after the full refresh are the same") {                       \
+                    require_session_figures(outcome.expected, outcome.after_refresh);           \
                 }                                                                                \
             }                                                                                    \
         }                                                                                        \

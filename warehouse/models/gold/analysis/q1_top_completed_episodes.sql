@@ -10,12 +10,7 @@ episodes as (
 ),
 
 as_of as (
-    select
-        coalesce(
-            {{ session_as_of() }},
-            {% if date_var('as_of') %}cast({{ sql_quote(date_var('as_of')) }} as date){% else %}cast(null as date){% endif %},
-            (select cast(max(timestamp) as date) from fact)
-        ) as as_of_date
+    select {{ as_of_date('fact') }} as as_of_date
 ),
 
 window_bounds as (

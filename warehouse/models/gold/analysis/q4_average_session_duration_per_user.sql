@@ -1,0 +1,21 @@
+{#- One row per user with sessions: how many, and their average length
+    (session_end - session_start, in seconds; a one-event session lasts 0). -#}
+with sessions as (
+    select * from {{ ref('user_sessions') }}
+),
+
+durations as (
+    select
+        user_id,
+        {{ dbt.datediff('session_start', 'session_end', 'second') }} as duration_seconds,
+        listened_seconds
+    from sessions
+)
+
+select
+    user_id,
+    count(*) as sessions,
+    avg(duration_seconds) as avg_session_duration_seconds,
+    avg(listened_seconds) as avg_listened_seconds
+from durations
+group by user_id
