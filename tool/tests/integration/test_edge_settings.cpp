@@ -194,7 +194,8 @@ SCENARIO("An unknown var name is refused before dbt starts", "[edge][settings]")
     const auto run = run_with_vars(ws, {"nwo=2030-01-01 00:00:00"});
     REQUIRE(usage_exit == run.exit_code);
     REQUIRE("podcast: --var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-            "load_at, now, snowflake_emulator, snowflake_stage)" == error_line(run));
+            "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)" ==
+            error_line(run));
     REQUIRE_FALSE(fs::exists(ws.warehouse()));
 }
 
