@@ -86,6 +86,41 @@
     ) -%}
 {%- endmacro %}
 
+{#- True when the event stage is an external one (var snowflake_stage). -#}
+{% macro snowflake_external_stage() -%}
+    {{ return(var('snowflake_stage', none) is not none) }}
+{%- endmacro %}
+
+{#- The path METADATA$FILENAME gives a file of the event stage before its
+    relative name: '' for an internal stage; for an external one the path of
+    the stage's URL (s3://bucket/landing/ gives "landing/"), as Snowflake names
+    an external file by its full path in the bucket. -#}
+{% macro snowflake_stage_path_prefix() -%}
+    {%- if not snowflake_external_stage() or not execute -%}{{ return('') }}{%- endif -%}
+    {%- set url = snowflake_stage_url() -%}
+    {%- set path = modules.re.sub('^[a-z0-9]+://[^/]*/?', '', url) -%}
+    {{ return(path.rstrip('/') ~ '/' if path else '') }}
+{%- endmacro %}
+
+{#- The URL of the external event stage, from SHOW STAGES. -#}
+{% macro snowflake_stage_url() -%}
+    {%- set stage_parts = snowflake_stage().split('.') -%}
+    {%- set found = run_query(
+        "show stages like " ~ sql_quote(stage_parts[-1] | upper) ~ " in schema " ~ stage_parts[:-1] | join('.')
+    ) -%}
+    {%- if found.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error('snowflake_stage: no stage ' ~ snowflake_stage()) }}
+    {%- endif -%}
+    {{ return(found.columns['url'].values()[0]) }}
+{%- endmacro %}
+
+{#- A text as a regular expression matching exactly that text: every
+    metacharacter of Snowflake's (POSIX extended) regular expressions escaped
+    with a backslash; sql_quote then doubles each backslash for the literal. -#}
+{% macro regex_literal(text) -%}
+    {{ return(modules.re.sub('([][.^$*+?(){}|\\\\])', '\\\\\\1', text)) }}
+{%- endmacro %}
+
 {#- Relative names on the stage of every *.json file, none with a part
     starting with '.'. LIST names a file of an internal stage
     "<stage name>/<path>", of an external one "<stage url><path>". -#}
@@ -93,11 +128,7 @@
     {%- set listed = run_query('list @' ~ snowflake_stage()).columns[0].values() | list -%}
     {%- set url_prefix = none -%}
     {%- if listed | length > 0 and modules.re.match('^[a-z0-9]+://', listed[0]) -%}
-        {%- set stage_parts = snowflake_stage().split('.') -%}
-        {%- set found = run_query(
-            "show stages like " ~ sql_quote(stage_parts[-1] | upper) ~ " in schema " ~ stage_parts[:-1] | join('.')
-        ) -%}
-        {%- set url_prefix = found.columns['url'].values()[0].rstrip('/') ~ '/' -%}
+        {%- set url_prefix = snowflake_stage_url().rstrip('/') ~ '/' -%}
     {%- endif -%}
     {%- set names = [] -%}
     {%- for name in listed -%}
@@ -115,34 +146,70 @@
     {{ return(names | sort) }}
 {%- endmacro %}
 
-{#- New files: PUT the loading directory's files named by var event_files (the
-    caller lists them; dbt cannot list local directories) that are not loaded
-    yet, then list the stage and keep the files not in the model. -#}
+{#- New files. Internal stage: the loading directory's event files named by
+    var event_files (the caller lists them; dbt cannot list local
+    directories) that the record does not hold; only when building, each is
+    PUT, and first every other staged file (loaded, or withdrawn from the
+    loading directory) is removed from the stage. External stage: its
+    listing less the record (producers withdraw a file by deleting it). -#}
 {% macro snowflake__new_event_files() -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- if not flags.INTROSPECT -%}{{ return(var('event_files', none) or []) }}{%- endif -%}
+    {%- if not flags.INTROSPECT or flags.WHICH not in ['build', 'run'] -%}
+        {{ return(var('event_files', none) or []) }}
+    {%- endif -%}
     {%- do create_snowflake_load_objects() -%}
     {%- set loaded = run_query('select filename from ' ~ load_record_relation()).columns[0].values() | list -%}
-    {%- for name in var('event_files', none) or [] -%}
-        {%- if name not in loaded -%}
-            {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
-        {%- endif -%}
+    {%- if snowflake_external_stage() -%}
+        {{ return(staged_event_files() | reject('in', loaded) | list) }}
+    {%- endif -%}
+    {%- set new_files = (var('event_files', none) or []) | reject('in', loaded) | sort -%}
+    {%- if not snowflake_emulator() -%}
+        {%- for name in staged_event_files() | reject('in', new_files) -%}
+            {%- do run_query('remove @' ~ snowflake_stage() ~ '/' ~ name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for name in new_files -%}
+        {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
     {%- endfor -%}
-    {{ return(staged_event_files() | reject('in', loaded) | list) }}
+    {{ return(new_files) }}
 {%- endmacro %}
 
-{#- One row per physical line of the given staged files: filename (relative),
-    physical_line (1-based, blank lines included) and the line's text. -#}
+{#- The PATTERN of COPY or a staged-file query that selects exactly the given
+    files: the stage's path prefix (optional, see snowflake_stage_path_prefix)
+    and one of the names, each regex-escaped. -#}
+{% macro snowflake_files_pattern(filenames) -%}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
+    {%- set escaped = [] -%}
+    {%- for name in filenames -%}{%- do escaped.append(regex_literal(name)) -%}{%- endfor -%}
+    {{ return(('(' ~ regex_literal(prefix) ~ ')?' if prefix else '')
+        ~ '(' ~ escaped | join('|') ~ ')') }}
+{%- endmacro %}
+
+{#- One row per physical line of the given staged files: staged_name (the
+    file's METADATA$FILENAME), physical_line (1-based, blank lines included)
+    and the line's text. -#}
 {% macro snowflake_staged_lines(filenames) -%}
     {%- if snowflake_emulator() %}
-    {%- for name in filenames %}
+    {#- The emulator cannot query a stage: the staged files the pattern
+        selects (matched in full, as Snowflake's PATTERN is) are read from the
+        loading directory. -#}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
+    {%- set pattern = snowflake_files_pattern(filenames) -%}
+    {%- set selected = [] -%}
+    {%- for name in (staged_event_files() if execute else filenames) -%}
+        {%- if modules.re.fullmatch(pattern, prefix ~ name) -%}{%- do selected.append(name) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- for name in selected %}
     select
-        {{ sql_quote(name) }} as staged_name,
+        {{ sql_quote(prefix ~ name) }} as staged_name,
         split_lines.index + 1 as physical_line,
         cast(split_lines.value as varchar) as line
     from read_text({{ sql_quote(absolute_local_path(data_dir() ~ '/' ~ name)) }}) as file_text,
         lateral flatten(input => split(file_text.content, chr(10))) as split_lines
     {{ "union all" if not loop.last }}
+    {%- else %}
+    select cast(null as varchar) as staged_name, 0 as physical_line, cast(null as varchar) as line
+    where false
     {%- endfor %}
     {%- else %}
     select
@@ -151,18 +218,19 @@
         $1 as line
     from @{{ snowflake_stage() }} (
         file_format => '{{ snowflake_line_format() }}',
-        pattern => {{ sql_quote('(.*/)?(' ~ filenames | map('replace', '.', '[.]') | join('|') ~ ')') }}
+        pattern => {{ sql_quote(snowflake_files_pattern(filenames)) }}
     )
     {%- endif %}
 {%- endmacro %}
 
 {#- One row per non-blank staged line of the given files: filename (relative),
     physical_line, and event, the line's JSON when it is an object (else
-    null). CR is removed first. METADATA$FILENAME is the path in the stage,
-    which for an external stage may carry the stage URL's path: a staged file
-    is the requested file whose name it equals or ends with (the longest such
-    name). One select of nested subqueries, so that callers can wrap it. -#}
+    null). CR is removed first. A staged line belongs to the requested file
+    whose staged name (the stage's path prefix and the relative name) it
+    carries exactly. One select of nested subqueries, so that callers can
+    wrap it. -#}
 {% macro snowflake_parsed_lines(filenames) -%}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
     select
         filename,
         physical_line,
@@ -178,18 +246,13 @@
             {{ snowflake_staged_lines(filenames) }}
         ) as staged_lines
         inner join (
-            select column1 as filename
+            select column1 as filename, column2 as staged_name
             from values
             {%- for name in filenames %}
-                ({{ sql_quote(name) }}){{ "," if not loop.last }}
+                ({{ sql_quote(name) }}, {{ sql_quote(prefix ~ name) }}){{ "," if not loop.last }}
             {%- endfor %}
         ) as requested_files
-            on staged_lines.staged_name = requested_files.filename
-            or endswith(staged_lines.staged_name, '/' || requested_files.filename)
-        qualify row_number() over (
-            partition by staged_lines.staged_name, staged_lines.physical_line
-            order by length(requested_files.filename) desc
-        ) = 1
+            on staged_lines.staged_name = requested_files.staged_name
     ) as named_lines
     where {{ trim_whitespace("coalesce(line, '')") }} <> ''
 {%- endmacro %}
