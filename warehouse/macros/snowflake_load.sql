@@ -75,14 +75,15 @@
     {{ return((roots[0] if roots else '.') ~ '/' ~ path) }}
 {%- endmacro %}
 
-{#- PUT one local file to an internal stage under the given relative path. The
+{#- PUT one local file to an internal stage under the given relative path,
+    gzip-compressed with compress=true (the staged name then ends ".gz"). The
     file URI is quoted (spaces are allowed in the loading directory's path). -#}
-{% macro put_to_stage(local_path, relative_name, stage=none) -%}
+{% macro put_to_stage(local_path, relative_name, stage=none, compress=false) -%}
     {%- set parts = relative_name.rsplit('/', 1) -%}
     {%- set stage_dir = (stage or snowflake_stage()) ~ ('/' ~ parts[0] if parts | length > 1 else '') ~ '/' -%}
     {%- do run_query(
         "put " ~ sql_quote('file://' ~ absolute_local_path(local_path)) ~ ' @' ~ stage_dir
-        ~ ' auto_compress = false overwrite = true'
+        ~ ' auto_compress = ' ~ ('true' if compress else 'false') ~ ' overwrite = true'
     ) -%}
 {%- endmacro %}
 
@@ -114,6 +115,14 @@
     {{ return(found.columns['url'].values()[0]) }}
 {%- endmacro %}
 
+{#- What a file's staged name has after its relative name: ".gz" on the
+    internal stage, where PUT compresses each file (auto_compress), nothing on
+    an external one (producers' files are read as written; Snowflake detects
+    gzip by itself). -#}
+{% macro snowflake_staged_suffix() -%}
+    {{ return('' if snowflake_external_stage() else '.gz') }}
+{%- endmacro %}
+
 {#- A text as a regular expression matching exactly that text: every
     metacharacter of Snowflake's (POSIX extended) regular expressions escaped
     with a backslash; sql_quote then doubles each backslash for the literal. -#}
@@ -138,6 +147,9 @@
             {%- set relative = name.split('/', 1)[1] -%}
         {%- else -%}
             {%- set relative = '' -%}
+        {%- endif -%}
+        {%- if snowflake_staged_suffix() and relative.endswith(snowflake_staged_suffix()) -%}
+            {%- set relative = relative[:-(snowflake_staged_suffix() | length)] -%}
         {%- endif -%}
         {%- if relative.endswith('.json') and not modules.re.search('(^|/)[.]', relative) -%}
             {%- do names.append(relative) -%}
@@ -165,11 +177,11 @@
     {%- set new_files = (var('event_files', none) or []) | reject('in', loaded) | sort -%}
     {%- if not snowflake_emulator() -%}
         {%- for name in staged_event_files() | reject('in', new_files) -%}
-            {%- do run_query('remove @' ~ snowflake_stage() ~ '/' ~ name) -%}
+            {%- do run_query('remove @' ~ snowflake_stage() ~ '/' ~ name ~ snowflake_staged_suffix()) -%}
         {%- endfor -%}
     {%- endif -%}
     {%- for name in new_files -%}
-        {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
+        {%- do put_to_stage(data_dir() ~ '/' ~ name, name, compress=true) -%}
     {%- endfor -%}
     {{ return(new_files) }}
 {%- endmacro %}
@@ -180,7 +192,7 @@
 {% macro snowflake_files_pattern(filenames) -%}
     {%- set prefix = snowflake_stage_path_prefix() -%}
     {%- set escaped = [] -%}
-    {%- for name in filenames -%}{%- do escaped.append(regex_literal(name)) -%}{%- endfor -%}
+    {%- for name in filenames -%}{%- do escaped.append(regex_literal(name ~ snowflake_staged_suffix())) -%}{%- endfor -%}
     {{ return(('(' ~ regex_literal(prefix) ~ ')?' if prefix else '')
         ~ '(' ~ escaped | join('|') ~ ')') }}
 {%- endmacro %}
@@ -197,11 +209,11 @@
     {%- set pattern = snowflake_files_pattern(filenames) -%}
     {%- set selected = [] -%}
     {%- for name in (staged_event_files() if execute else filenames) -%}
-        {%- if modules.re.fullmatch(pattern, prefix ~ name) -%}{%- do selected.append(name) -%}{%- endif -%}
+        {%- if modules.re.fullmatch(pattern, prefix ~ name ~ snowflake_staged_suffix()) -%}{%- do selected.append(name) -%}{%- endif -%}
     {%- endfor -%}
     {%- for name in selected %}
     select
-        {{ sql_quote(prefix ~ name) }} as staged_name,
+        {{ sql_quote(prefix ~ name ~ snowflake_staged_suffix()) }} as staged_name,
         split_lines.index + 1 as physical_line,
         cast(split_lines.value as varchar) as line
     from read_text({{ sql_quote(absolute_local_path(data_dir() ~ '/' ~ name)) }}) as file_text,
@@ -249,7 +261,7 @@
             select column1 as filename, column2 as staged_name
             from values
             {%- for name in filenames %}
-                ({{ sql_quote(name) }}, {{ sql_quote(prefix ~ name) }}){{ "," if not loop.last }}
+                ({{ sql_quote(name) }}, {{ sql_quote(prefix ~ name ~ snowflake_staged_suffix()) }}){{ "," if not loop.last }}
             {%- endfor %}
         ) as requested_files
             on staged_lines.staged_name = requested_files.staged_name
@@ -332,7 +344,8 @@
     file PUT to the reference stage (the emulator counts the local file). -#}
 {% macro snowflake__reference_csv_relation(csv_file) -%}
     {%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
-    {%- if execute and not snowflake_emulator() -%}
+    {%- if execute and not snowflake_emulator() and flags.WHICH in ['build', 'test'] -%}
+        {#- Only when the test runs: `dbt compile` or `docs generate` create and PUT nothing. -#}
         {%- do create_snowflake_load_objects() -%}
         {%- do put_to_stage(local_path, csv_file, snowflake_reference_stage()) -%}
     {%- endif -%}
