@@ -75,15 +75,59 @@
     {{ return((roots[0] if roots else '.') ~ '/' ~ path) }}
 {%- endmacro %}
 
-{#- PUT one local file to an internal stage under the given relative path. The
+{#- PUT one local file to an internal stage under the given relative path,
+    gzip-compressed with compress=true (the staged name then ends ".gz"). The
     file URI is quoted (spaces are allowed in the loading directory's path). -#}
-{% macro put_to_stage(local_path, relative_name, stage=none) -%}
+{% macro put_to_stage(local_path, relative_name, stage=none, compress=false) -%}
     {%- set parts = relative_name.rsplit('/', 1) -%}
     {%- set stage_dir = (stage or snowflake_stage()) ~ ('/' ~ parts[0] if parts | length > 1 else '') ~ '/' -%}
     {%- do run_query(
         "put " ~ sql_quote('file://' ~ absolute_local_path(local_path)) ~ ' @' ~ stage_dir
-        ~ ' auto_compress = false overwrite = true'
+        ~ ' auto_compress = ' ~ ('true' if compress else 'false') ~ ' overwrite = true'
     ) -%}
+{%- endmacro %}
+
+{#- True when the event stage is an external one (var snowflake_stage). -#}
+{% macro snowflake_external_stage() -%}
+    {{ return(var('snowflake_stage', none) is not none) }}
+{%- endmacro %}
+
+{#- The path METADATA$FILENAME gives a file of the event stage before its
+    relative name: '' for an internal stage; for an external one the path of
+    the stage's URL (s3://bucket/landing/ gives "landing/"), as Snowflake names
+    an external file by its full path in the bucket. -#}
+{% macro snowflake_stage_path_prefix() -%}
+    {%- if not snowflake_external_stage() or not execute -%}{{ return('') }}{%- endif -%}
+    {%- set url = snowflake_stage_url() -%}
+    {%- set path = modules.re.sub('^[a-z0-9]+://[^/]*/?', '', url) -%}
+    {{ return(path.rstrip('/') ~ '/' if path else '') }}
+{%- endmacro %}
+
+{#- The URL of the external event stage, from SHOW STAGES. -#}
+{% macro snowflake_stage_url() -%}
+    {%- set stage_parts = snowflake_stage().split('.') -%}
+    {%- set found = run_query(
+        "show stages like " ~ sql_quote(stage_parts[-1] | upper) ~ " in schema " ~ stage_parts[:-1] | join('.')
+    ) -%}
+    {%- if found.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error('snowflake_stage: no stage ' ~ snowflake_stage()) }}
+    {%- endif -%}
+    {{ return(found.columns['url'].values()[0]) }}
+{%- endmacro %}
+
+{#- What a file's staged name has after its relative name: ".gz" on the
+    internal stage, where PUT compresses each file (auto_compress), nothing on
+    an external one (producers' files are read as written; Snowflake detects
+    gzip by itself). -#}
+{% macro snowflake_staged_suffix() -%}
+    {{ return('' if snowflake_external_stage() else '.gz') }}
+{%- endmacro %}
+
+{#- A text as a regular expression matching exactly that text: every
+    metacharacter of Snowflake's (POSIX extended) regular expressions escaped
+    with a backslash; sql_quote then doubles each backslash for the literal. -#}
+{% macro regex_literal(text) -%}
+    {{ return(modules.re.sub('([][.^$*+?(){}|\\\\])', '\\\\\\1', text)) }}
 {%- endmacro %}
 
 {#- Relative names on the stage of every *.json file, none with a part
@@ -93,11 +137,7 @@
     {%- set listed = run_query('list @' ~ snowflake_stage()).columns[0].values() | list -%}
     {%- set url_prefix = none -%}
     {%- if listed | length > 0 and modules.re.match('^[a-z0-9]+://', listed[0]) -%}
-        {%- set stage_parts = snowflake_stage().split('.') -%}
-        {%- set found = run_query(
-            "show stages like " ~ sql_quote(stage_parts[-1] | upper) ~ " in schema " ~ stage_parts[:-1] | join('.')
-        ) -%}
-        {%- set url_prefix = found.columns['url'].values()[0].rstrip('/') ~ '/' -%}
+        {%- set url_prefix = snowflake_stage_url().rstrip('/') ~ '/' -%}
     {%- endif -%}
     {%- set names = [] -%}
     {%- for name in listed -%}
@@ -108,6 +148,9 @@
         {%- else -%}
             {%- set relative = '' -%}
         {%- endif -%}
+        {%- if snowflake_staged_suffix() and relative.endswith(snowflake_staged_suffix()) -%}
+            {%- set relative = relative[:-(snowflake_staged_suffix() | length)] -%}
+        {%- endif -%}
         {%- if relative.endswith('.json') and not modules.re.search('(^|/)[.]', relative) -%}
             {%- do names.append(relative) -%}
         {%- endif -%}
@@ -115,34 +158,70 @@
     {{ return(names | sort) }}
 {%- endmacro %}
 
-{#- New files: PUT the loading directory's files named by var event_files (the
-    caller lists them; dbt cannot list local directories) that are not loaded
-    yet, then list the stage and keep the files not in the model. -#}
+{#- New files. Internal stage: the loading directory's event files named by
+    var event_files (the caller lists them; dbt cannot list local
+    directories) that the record does not hold; only when building, each is
+    PUT, and first every other staged file (loaded, or withdrawn from the
+    loading directory) is removed from the stage. External stage: its
+    listing less the record (producers withdraw a file by deleting it). -#}
 {% macro snowflake__new_event_files() -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- if not flags.INTROSPECT -%}{{ return(var('event_files', none) or []) }}{%- endif -%}
+    {%- if not flags.INTROSPECT or flags.WHICH not in ['build', 'run'] -%}
+        {{ return(var('event_files', none) or []) }}
+    {%- endif -%}
     {%- do create_snowflake_load_objects() -%}
     {%- set loaded = run_query('select filename from ' ~ load_record_relation()).columns[0].values() | list -%}
-    {%- for name in var('event_files', none) or [] -%}
-        {%- if name not in loaded -%}
-            {%- do put_to_stage(data_dir() ~ '/' ~ name, name) -%}
-        {%- endif -%}
+    {%- if snowflake_external_stage() -%}
+        {{ return(staged_event_files() | reject('in', loaded) | list) }}
+    {%- endif -%}
+    {%- set new_files = (var('event_files', none) or []) | reject('in', loaded) | sort -%}
+    {%- if not snowflake_emulator() -%}
+        {%- for name in staged_event_files() | reject('in', new_files) -%}
+            {%- do run_query('remove @' ~ snowflake_stage() ~ '/' ~ name ~ snowflake_staged_suffix()) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for name in new_files -%}
+        {%- do put_to_stage(data_dir() ~ '/' ~ name, name, compress=true) -%}
     {%- endfor -%}
-    {{ return(staged_event_files() | reject('in', loaded) | list) }}
+    {{ return(new_files) }}
 {%- endmacro %}
 
-{#- One row per physical line of the given staged files: filename (relative),
-    physical_line (1-based, blank lines included) and the line's text. -#}
+{#- The PATTERN of COPY or a staged-file query that selects exactly the given
+    files: the stage's path prefix (optional, see snowflake_stage_path_prefix)
+    and one of the names, each regex-escaped. -#}
+{% macro snowflake_files_pattern(filenames) -%}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
+    {%- set escaped = [] -%}
+    {%- for name in filenames -%}{%- do escaped.append(regex_literal(name ~ snowflake_staged_suffix())) -%}{%- endfor -%}
+    {{ return(('(' ~ regex_literal(prefix) ~ ')?' if prefix else '')
+        ~ '(' ~ escaped | join('|') ~ ')') }}
+{%- endmacro %}
+
+{#- One row per physical line of the given staged files: staged_name (the
+    file's METADATA$FILENAME), physical_line (1-based, blank lines included)
+    and the line's text. -#}
 {% macro snowflake_staged_lines(filenames) -%}
     {%- if snowflake_emulator() %}
-    {%- for name in filenames %}
+    {#- The emulator cannot query a stage: the staged files the pattern
+        selects (matched in full, as Snowflake's PATTERN is) are read from the
+        loading directory. -#}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
+    {%- set pattern = snowflake_files_pattern(filenames) -%}
+    {%- set selected = [] -%}
+    {%- for name in (staged_event_files() if execute else filenames) -%}
+        {%- if modules.re.fullmatch(pattern, prefix ~ name ~ snowflake_staged_suffix()) -%}{%- do selected.append(name) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- for name in selected %}
     select
-        {{ sql_quote(name) }} as staged_name,
+        {{ sql_quote(prefix ~ name ~ snowflake_staged_suffix()) }} as staged_name,
         split_lines.index + 1 as physical_line,
         cast(split_lines.value as varchar) as line
     from read_text({{ sql_quote(absolute_local_path(data_dir() ~ '/' ~ name)) }}) as file_text,
         lateral flatten(input => split(file_text.content, chr(10))) as split_lines
     {{ "union all" if not loop.last }}
+    {%- else %}
+    select cast(null as varchar) as staged_name, 0 as physical_line, cast(null as varchar) as line
+    where false
     {%- endfor %}
     {%- else %}
     select
@@ -151,18 +230,19 @@
         $1 as line
     from @{{ snowflake_stage() }} (
         file_format => '{{ snowflake_line_format() }}',
-        pattern => {{ sql_quote('(.*/)?(' ~ filenames | map('replace', '.', '[.]') | join('|') ~ ')') }}
+        pattern => {{ sql_quote(snowflake_files_pattern(filenames)) }}
     )
     {%- endif %}
 {%- endmacro %}
 
 {#- One row per non-blank staged line of the given files: filename (relative),
     physical_line, and event, the line's JSON when it is an object (else
-    null). CR is removed first. METADATA$FILENAME is the path in the stage,
-    which for an external stage may carry the stage URL's path: a staged file
-    is the requested file whose name it equals or ends with (the longest such
-    name). One select of nested subqueries, so that callers can wrap it. -#}
+    null). CR is removed first. A staged line belongs to the requested file
+    whose staged name (the stage's path prefix and the relative name) it
+    carries exactly. One select of nested subqueries, so that callers can
+    wrap it. -#}
 {% macro snowflake_parsed_lines(filenames) -%}
+    {%- set prefix = snowflake_stage_path_prefix() -%}
     select
         filename,
         physical_line,
@@ -178,18 +258,13 @@
             {{ snowflake_staged_lines(filenames) }}
         ) as staged_lines
         inner join (
-            select column1 as filename
+            select column1 as filename, column2 as staged_name
             from values
             {%- for name in filenames %}
-                ({{ sql_quote(name) }}){{ "," if not loop.last }}
+                ({{ sql_quote(name) }}, {{ sql_quote(prefix ~ name ~ snowflake_staged_suffix()) }}){{ "," if not loop.last }}
             {%- endfor %}
         ) as requested_files
-            on staged_lines.staged_name = requested_files.filename
-            or endswith(staged_lines.staged_name, '/' || requested_files.filename)
-        qualify row_number() over (
-            partition by staged_lines.staged_name, staged_lines.physical_line
-            order by length(requested_files.filename) desc
-        ) = 1
+            on staged_lines.staged_name = requested_files.staged_name
     ) as named_lines
     where {{ trim_whitespace("coalesce(line, '')") }} <> ''
 {%- endmacro %}
@@ -269,7 +344,8 @@
     file PUT to the reference stage (the emulator counts the local file). -#}
 {% macro snowflake__reference_csv_relation(csv_file) -%}
     {%- set local_path = absolute_local_path(reference_dir() ~ '/' ~ csv_file) -%}
-    {%- if execute and not snowflake_emulator() -%}
+    {%- if execute and not snowflake_emulator() and flags.WHICH in ['build', 'test'] -%}
+        {#- Only when the test runs: `dbt compile` or `docs generate` create and PUT nothing. -#}
         {%- do create_snowflake_load_objects() -%}
         {%- do put_to_stage(local_path, csv_file, snowflake_reference_stage()) -%}
     {%- endif -%}

@@ -523,6 +523,100 @@ const TrickyOutcomes& tricky_outcomes() {
     return built;
 }
 
+// Files of the load step's edge cases: the reference data they need, and events of one user.
+const char* plain_users_csv = "user_id,signup_date,country\nu1,2023-01-01,DE\nu2,2023-01-01,FR\n";
+const char* plain_episodes_csv =
+    "episode_id,podcast_id,title,release_date,duration_seconds\ne1,p1,T,2023-01-01,600\n";
+
+std::string plain_events(const std::string& user, int first_hour, int count) {
+    std::string text;
+    for (int hour = first_hour; hour < first_hour + count; ++hour) {
+        text += R"({"event_type":"play","user_id":")" + user + R"(","episode_id":"e1","timestamp":"2024-08-01T)" +
+                (hour < 10 ? "0" : "") + std::to_string(hour) + R"(:00:00Z","duration":10})" + "\n";
+    }
+    return text;
+}
+
+struct StagingOutcomes {
+    Rows rows_after_alike;      // filename, rows in raw_events, after the two names ending alike
+    int withdrawn_run_exit = -1;
+    std::string withdrawn_run_output;
+    Rows rows_after_withdrawn;  // filename, rows in raw_events, after the run past a withdrawn file
+    Rows record_after_withdrawn;  // filename in the load record
+};
+
+// On the emulator, in a database of its own: `backfill/2024-08-01/events.json` loaded first, then
+// `2024-08-01/events.json`; then a file left on the stage by a run that failed its contract and
+// since withdrawn from the loading directory, and a run of a further new file.
+StagingOutcomes build_staging_outcomes() {
+    const TempDir workspace("podcast-snowflake-staging");
+    const fs::path reference = workspace.path() / "reference";
+    const fs::path loading = workspace.path() / "loading";
+    const fs::path withdrawn = workspace.path() / "withdrawn/2024-08-02/events.json";
+    fs::create_directories(reference);
+    fs::create_directories(loading / "backfill/2024-08-01");
+    fs::create_directories(loading / "2024-08-01");
+    fs::create_directories(loading / "2024-08-03");
+    fs::create_directories(withdrawn.parent_path());
+    std::ofstream(reference / "users.csv") << plain_users_csv;
+    std::ofstream(reference / "episodes.csv") << plain_episodes_csv;
+    std::ofstream(loading / "backfill/2024-08-01/events.json") << plain_events("u1", 1, 3);
+    std::ofstream(loading / "2024-08-01/events.json") << plain_events("u2", 4, 2);
+    std::ofstream(withdrawn) << R"({"event_type":"play","user_id":"u1"})" "\n";
+
+    Emulator emulator(workspace.path() / "emulator.log");
+    const std::string database = "STAGING";
+    (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                         {{"create", "create database if not exists " + database}});
+    auto prod_run = [&](const std::vector<std::string>& files) {
+        return run({{PODCAST_BINARY, "run", "--reference-dir", reference.string(), "--data-dir", loading.string(),
+                     "--var", "now=" + std::string(pinned_now), "--target", "prod", "--warehouse",
+                     (workspace.path() / "prod/warehouse.duckdb").string(), "--var", "snowflake_emulator=true",
+                     "--var", "event_files=" + json(files).dump()},
+                    snowflake_environment(emulator.port(), database), Stderr::captured, {}, {}});
+    };
+    const std::string rows_query =
+        "select filename, count(*) from bronze.raw_events group by filename order by filename";
+    StagingOutcomes outcomes;
+    if (prod_run({"backfill/2024-08-01/events.json"}).exit_code != 0 ||
+        prod_run({"2024-08-01/events.json", "backfill/2024-08-01/events.json"}).exit_code != 0) {
+        throw std::runtime_error("a run of the two names ending alike failed");
+    }
+    outcomes.rows_after_alike =
+        snowflake_rows(workspace.path(), emulator.port(), database, {{"rows", rows_query}}).at("rows");
+
+    // The stage keeps what a failed run PUT; the loading directory no longer holds it.
+    (void)snowflake_rows(workspace.path(), emulator.port(), database,
+                         {{"put", "put 'file://" + withdrawn.string() + "' @" + database +
+                                      ".bronze.event_files/2024-08-02/ auto_compress = false overwrite = true"}});
+    std::ofstream(loading / "2024-08-03/events.json") << plain_events("u2", 10, 4);
+    const Outcome after = prod_run({"2024-08-01/events.json", "2024-08-03/events.json",
+                                    "backfill/2024-08-01/events.json"});
+    outcomes.withdrawn_run_exit = after.exit_code;
+    outcomes.withdrawn_run_output = after.output;
+    const auto read_back = snowflake_rows(
+        workspace.path(), emulator.port(), database,
+        {{"rows", rows_query}, {"record", "select filename from bronze.loaded_files order by filename"}});
+    outcomes.rows_after_withdrawn = read_back.at("rows");
+    outcomes.record_after_withdrawn = read_back.at("record");
+    return outcomes;
+}
+
+const StagingOutcomes& staging_outcomes() {
+    static const StagingOutcomes built = build_staging_outcomes();
+    return built;
+}
+
+std::vector<std::string> joined_rows(const Rows& rows) {
+    std::vector<std::string> joined;
+    for (const auto& row : rows) {
+        std::string text;
+        for (const auto& value : row) text += (text.empty() ? "" : "|") + value.value_or("NULL");
+        joined.push_back(text);
+    }
+    return joined;
+}
+
 }  // namespace
 
 SCENARIO("interaction_ids of offsets, Unicode, quotes and backslashes are the documented formula on "
@@ -581,6 +675,41 @@ SCENARIO("The pipeline on the Snowflake emulator computes the figures of the Duc
             }
             THEN("a run with no new file changes nothing") {
                 REQUIRE(o.snowflake == o.snowflake_after_rerun);
+            }
+        }
+    }
+}
+
+SCENARIO("Two event files whose names end alike are each loaded once on the Snowflake emulator",
+         "[edge][snowflake][load]") {
+    GIVEN("backfill/2024-08-01/events.json loaded by one run, 2024-08-01/events.json by the next") {
+        const StagingOutcomes& o = staging_outcomes();
+        WHEN("raw_events is read back") {
+            THEN("each file holds its own lines, none of the other's") {
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2", "backfill/2024-08-01/events.json|3"} ==
+                        joined_rows(o.rows_after_alike));
+            }
+        }
+    }
+}
+
+SCENARIO("A file left on the Snowflake stage and withdrawn from the loading directory does not block "
+         "the next run",
+         "[edge][snowflake][load]") {
+    GIVEN("a staged file that failed the contract, no longer in the loading directory, and a new file") {
+        const StagingOutcomes& o = staging_outcomes();
+        WHEN("the next run starts") {
+            THEN("it succeeds") {
+                INFO(o.withdrawn_run_output);
+                REQUIRE(0 == o.withdrawn_run_exit);
+            }
+            THEN("it loads the new file and not the withdrawn one") {
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2", "2024-08-03/events.json|4",
+                                                 "backfill/2024-08-01/events.json|3"} ==
+                        joined_rows(o.rows_after_withdrawn));
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json", "2024-08-03/events.json",
+                                                 "backfill/2024-08-01/events.json"} ==
+                        joined_rows(o.record_after_withdrawn));
             }
         }
     }
