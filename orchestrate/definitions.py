@@ -33,8 +33,6 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT = ROOT / "warehouse"
 LANDED_FILES = dg.AssetKey(["loading", "event_files"])
-# The dbt model that reads the loading directory: downstream of the landed files.
-LOAD_MODEL = "model.podcast.raw_events"
 UNIQUE_ID = "dagster_dbt/unique_id"  # dagster-dbt's metadata key on asset and check specs
 
 # podcast's exit codes (tool/include/podcast/result.hpp) that no retry can change.
@@ -190,17 +188,11 @@ def _dbt_manifest() -> Path:
 
 
 class LayerTranslator(DagsterDbtTranslator):
-    """Assets keyed schema/name (bronze/raw_events) and grouped by layer; the load model depends
-    on the landed files."""
+    """Assets keyed schema/name (bronze/raw_events) and grouped by layer. The load model's
+    upstream is the dbt source loading.event_files, whose key is the landed files' asset."""
 
     def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema")
-
-    def get_asset_spec(self, manifest, unique_id, project):  # type: ignore[override]
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        if unique_id == LOAD_MODEL:
-            spec = spec.merge_attributes(deps=[LANDED_FILES])
-        return spec
 
 
 class PipelineConfig(dg.Config):

@@ -10,6 +10,8 @@
 {%- set filenames = new_event_files() -%}
 {%- do assert_load_contract(filenames) -%}
 
+-- depends_on: {{ source('loading', 'event_files') }}
+
 with event_lines as (
     {{ read_event_lines(filenames) }}
 ),
