@@ -15,12 +15,13 @@ BUILD   := $(ROOT)/build
 PODCAST := $(BUILD)/podcast
 DEMO    := $(ROOT)/data/demo
 BENCH_SIZES ?= 1000000,10000000
+PREFIX  ?= /usr/local
 
 # Debian packages the build and the tests use.
 # chromium: the HTML report's test renders the page headless.
 APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev chromium
 
-.PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
+.PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +58,11 @@ $(VENV_DAGSTER)/.installed: orchestrate/requirements.txt
 build: deps ## build the podcast tool into build/podcast
 	cmake -S tool -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)
+
+install: build ## install podcast and the dbt project under PREFIX (default /usr/local), with the pinned dbt in PREFIX/lib/podcast/venv
+	cmake --install $(BUILD) --prefix $(PREFIX)
+	[ -x $(PREFIX)/lib/podcast/venv/bin/dbt ] || { python3 -m venv $(PREFIX)/lib/podcast/venv && \
+	  $(PREFIX)/lib/podcast/venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt; }
 
 run: build venv ## generate the demo dataset (first time), land it, run the pipeline, print the report
 	@[ -f $(DEMO)/expected.json ] || $(PODCAST) generate --out $(DEMO)
