@@ -225,6 +225,12 @@
         {%- do snowflake_land_event_files(new_files, listed) -%}
         {{ return(new_files) }}
     {%- endif -%}
+    {%- for name in var('event_files', none) or [] -%}
+        {#- As `podcast run` checks them: the names are a PUT's path and a pattern's text. -#}
+        {%- if name is not string or not modules.re.fullmatch('([A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*[.]json', name) -%}
+            {{ refuse_var('event_files', 'relative names of A-Z a-z 0-9 . _ - and /, ending in .json, no part starting with "."', name) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set new_files = (var('event_files', none) or []) | reject('in', loaded) | sort -%}
     {%- set requested = {} -%}
     {%- for name in new_files -%}{%- do requested.update({name: true}) -%}{%- endfor -%}
