@@ -64,7 +64,8 @@ def dbt(root: pathlib.Path, scratch: pathlib.Path, port: int, name: str, argumen
 def parse_all(scratch: pathlib.Path) -> tuple:
     passed, failed = 0, 0
     for path in sorted(scratch.glob("*/target/*/**/*.sql")):
-        if path.parts[len(scratch.parts) + 2] not in ("compiled", "run"):
+        # (dbt names the directory of an inline node's file "from remote system.sql")
+        if path.parts[len(scratch.parts) + 2] not in ("compiled", "run") or not path.is_file():
             continue
         sql = path.read_text(encoding="utf-8")
         if not sql.strip():
