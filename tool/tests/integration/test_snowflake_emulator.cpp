@@ -728,9 +728,10 @@ Outcome prod_run(const fs::path& workspace, int port, const std::string& databas
     return run({arguments, snowflake_environment(port, database), Stderr::captured, {}, {}});
 }
 
-// dbt itself on the prod target against the emulator (dbt's files inside the workspace).
+// dbt itself on the prod target against the emulator (dbt's files inside the workspace), with
+// `extra` environment variables.
 Outcome prod_dbt(const fs::path& workspace, int port, const std::string& database,
-                 std::vector<std::string> arguments) {
+                 std::vector<std::string> arguments, const Environment& extra = {}) {
     const std::string project = (project_root() / "warehouse").string();
     arguments.insert(arguments.begin(), (project_root() / ".venv/bin/dbt").string());
     arguments.insert(arguments.end(),
@@ -739,6 +740,7 @@ Outcome prod_dbt(const fs::path& workspace, int port, const std::string& databas
     environment["DBT_TARGET_PATH"] = (workspace / "dbt/target").string();
     environment["DBT_LOG_PATH"] = (workspace / "dbt/logs").string();
     environment["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false";
+    environment.insert(extra.begin(), extra.end());
     return run({arguments, environment, Stderr::captured, {}, {}});
 }
 
@@ -820,7 +822,8 @@ constexpr const char* metacharacter_name = "2024-08-01/a+(b)$.json";
 constexpr const char* decoy_name = "2024-08-01/aa(b)$.json";
 
 struct ExternalOutcomes {
-    std::vector<Outcome> runs;
+    std::vector<Outcome> runs;            // the two that load
+    Outcome violating_run;                // then one with a file that breaks the load contract
     std::vector<std::string> statements;  // every statement the emulator received
     Rows rows;                            // filename, rows in raw_events
     Rows record;                          // filename, row_count, byte_count, sha256
@@ -830,7 +833,8 @@ struct ExternalOutcomes {
 
 // An external stage (s3://podcast-landing/events/, served by the emulator from a local
 // directory) and an empty loading directory: a first run finds 2024-08-01/events.json and the
-// decoy on the stage, a second run the metacharacter name, written to the bucket since.
+// decoy on the stage, a second run the metacharacter name, written to the bucket since, and a
+// third a file that breaks the load contract. The warehouse is read after the third.
 ExternalOutcomes build_external_outcomes() {
     const TempDir workspace("podcast-snowflake-external");
     const fs::path reference = workspace.path() / "reference";
@@ -861,6 +865,14 @@ ExternalOutcomes build_external_outcomes() {
     std::ofstream(bucket / metacharacter_name) << events_with_blank_lines("u2", 10);
     outcomes.runs.push_back(
         prod_run(workspace.path(), emulator.port(), "EXTERNAL", reference, loading, stage_var));
+    // Physical line 3, after a blank line, has no duration key: only the load's own check sees it.
+    fs::create_directories(bucket / "2024-08-02");
+    std::ofstream(bucket / "2024-08-02/events.json")
+        << plain_events("u1", 20, 1) << "\n"
+        << R"({"event_type":"play","user_id":"u1","episode_id":"e1","timestamp":"2024-08-01T21:00:00Z"})"
+        << "\n";
+    outcomes.violating_run =
+        prod_run(workspace.path(), emulator.port(), "EXTERNAL", reference, loading, stage_var);
 
     const auto read_back = snowflake_rows(
         workspace.path(), emulator.port(), "EXTERNAL",
@@ -913,6 +925,42 @@ RefusedNameOutcomes build_refused_name_outcomes() {
 
 const RefusedNameOutcomes& refused_name_outcomes() {
     static const RefusedNameOutcomes built = build_refused_name_outcomes();
+    return built;
+}
+
+struct MiscountOutcomes {
+    Outcome build;
+    Rows recorded;  // count(*) of the load record after it
+};
+
+// dbt by hand, as `podcast run` calls it, with a load manifest that counts 5 event lines for a
+// file that holds 3: the staged copy is not what was checked.
+MiscountOutcomes build_miscount_outcomes() {
+    const TempDir workspace("podcast-snowflake-miscount");
+    const fs::path loading = workspace.path() / "loading";
+    fs::create_directories(loading / "2024-08-01");
+    std::ofstream(loading / "2024-08-01/events.json") << plain_events("u1", 1, 3);
+    const std::string size = std::to_string(fs::file_size(loading / "2024-08-01/events.json"));
+    const fs::path manifest = workspace.path() / "load_manifest.csv";
+    std::ofstream(manifest) << "filename,row_count,byte_count,sha256,read_path\n"
+                            << "2024-08-01/events.json,5," << size << "," << std::string(64, 'a')
+                            << ",\"" << (loading / "2024-08-01/events.json").string() << "\"\n";
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, {}});
+    MiscountOutcomes outcomes;
+    outcomes.build = prod_dbt(
+        workspace.path(), emulator.port(), "PODCAST",
+        {"build", "--select", "raw_events", "--exclude-resource-type", "unit_test", "--vars",
+         R"({"snowflake_emulator": true, "event_files": ["2024-08-01/events.json"]})"},
+        {{"PODCAST_DATA_DIR", loading.string()}, {"PODCAST_LOAD_MANIFEST", manifest.string()}});
+    outcomes.recorded = snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                                       {{"recorded", "select count(*) from bronze.loaded_files"}})
+                            .at("recorded");
+    return outcomes;
+}
+
+const MiscountOutcomes& miscount_outcomes() {
+    static const MiscountOutcomes built = build_miscount_outcomes();
     return built;
 }
 
@@ -1299,6 +1347,52 @@ SCENARIO("dbt compile and docs generate on the prod target change nothing in Sno
                     INFO(statement);
                     REQUIRE_FALSE(contains(writing_verbs, verb_of(statement)));
                 }
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A line of an external stage's file that breaks the load contract fails the run, naming "
+    "file, physical line and key, and loads nothing",
+    "[edge][snowflake][load]") {
+    GIVEN(
+        "a file written to the external stage's bucket whose third line, after a blank one, has no "
+        "duration key") {
+        const ExternalOutcomes& o = external_outcomes();
+        WHEN("the next run reaches the load") {
+            THEN("it fails with the violation, verbatim") {
+                INFO(o.violating_run.output);
+                REQUIRE(1 == o.violating_run.exit_code);
+                REQUIRE(
+                    o.violating_run.output.find(
+                        "load contract violated: file 2024-08-02/events.json, line 3: missing key "
+                        "\"duration\"") != std::string::npos);
+            }
+            THEN("nothing of it is loaded or recorded") {
+                REQUIRE(3 == o.rows.size());
+                REQUIRE(3 == o.record.size());
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A staged file whose event lines are not as many as podcast run counted is refused before "
+    "anything loads",
+    "[edge][snowflake][load]") {
+    GIVEN("a load manifest counting 5 event lines for a file of 3") {
+        const MiscountOutcomes& o = miscount_outcomes();
+        WHEN("the load step runs on the emulator") {
+            THEN("it fails naming the file and both counts") {
+                INFO(o.build.output);
+                REQUIRE(0 != o.build.exit_code);
+                REQUIRE(o.build.output.find(
+                            "load refused: file 2024-08-01/events.json has 3 event lines "
+                            "on the stage but 5 in the loading directory") != std::string::npos);
+            }
+            THEN("the record holds nothing") {
+                REQUIRE(joined_rows(o.recorded) == std::vector<std::string>{"0"});
             }
         }
     }
