@@ -303,11 +303,11 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- Landing lines, one select of nested subqueries over landing_lines (with
-    an optional filter): staged_name, physical_line, blank (nothing but
+{#- Landing lines, one select of nested subqueries over `source` (landing_lines,
+    or a subquery of its rows): staged_name, physical_line, blank (nothing but
     whitespace once a trailing CR is removed) and event, the line's JSON when
     it is an object (else null). -#}
-{% macro snowflake_parsed_landing_lines(where='') -%}
+{% macro snowflake_parsed_landing_lines(source=none) -%}
     select
         staged_name,
         physical_line,
@@ -327,10 +327,21 @@
                 staged_name,
                 physical_line,
                 rtrim(cast(line as varchar), chr(13)) as line
-            from {{ snowflake_landing_table('lines') }}
-            {{ where }}
+            from {{ source or snowflake_landing_table('lines') }} as landed
         ) as unterminated
     ) as classified
+{%- endmacro %}
+
+{#- The landing lines of the files whose landing_files row meets `condition`,
+    as a subquery (staged_name, physical_line, line): each row is parsed by
+    one of the load's two branches only. -#}
+{% macro snowflake_landing_lines_of_files(condition) -%}
+    (
+        select landed.staged_name, landed.physical_line, landed.line
+        from {{ snowflake_landing_table('lines') }} as landed
+        inner join {{ snowflake_landing_table('files') }} as files on landed.staged_name = files.staged_name
+        where {{ condition }}
+    )
 {%- endmacro %}
 
 {#- What a parsed landing line breaks of the load contract, or null: not a
@@ -441,10 +452,10 @@
         ~ ' where first_violation_line is not null order by filename limit 1'
     ) -%}
     {%- if first.rows | length > 0 -%}
-        {%- set where = 'where staged_name = ' ~ sql_quote(first.rows[0][1])
-            ~ ' and physical_line = ' ~ (first.rows[0][2] | int) -%}
+        {%- set line = '(select * from ' ~ snowflake_landing_table('lines') ~ ' where staged_name = '
+            ~ sql_quote(first.rows[0][1]) ~ ' and physical_line = ' ~ (first.rows[0][2] | int) ~ ')' -%}
         {%- set located = run_query(
-            'select ' ~ snowflake_contract_violation() ~ ' from (' ~ snowflake_parsed_landing_lines(where) ~ ') as parsed_lines'
+            'select ' ~ snowflake_contract_violation() ~ ' from (' ~ snowflake_parsed_landing_lines(line) ~ ') as parsed_lines'
         ) -%}
         {{ exceptions.raise_compiler_error(
             'load contract violated: file ' ~ first.rows[0][0] ~ ', line ' ~ (first.rows[0][2] | int) ~ ': ' ~ located.rows[0][0]
@@ -478,31 +489,33 @@
     are numbered 1 to n, which the landing counts tell; only the lines of the
     other files, those holding a blank line, are numbered by a window. -#}
 {% macro snowflake__read_event_lines(filenames) -%}
+    {%- set files = snowflake_landing_table('files') %}
     select
         {%- for key in event_keys() %}
         cast(numbered_lines.event:"{{ key }}" as varchar) as {{ key }},
         {%- endfor %}
-        numbered_lines.filename,
+        files.filename,
         cast(numbered_lines.line_number as integer) as line_number
     from (
         select
-            parsed_lines.event,
-            files.filename,
-            parsed_lines.physical_line as line_number
-        from ({{ snowflake_parsed_landing_lines() }}) as parsed_lines
-        inner join {{ snowflake_landing_table('files') }} as files
-            on parsed_lines.staged_name = files.staged_name
-        where not parsed_lines.blank and files.last_line = files.row_count
+            staged_name,
+            event,
+            physical_line as line_number
+        from (
+            {{ snowflake_parsed_landing_lines(snowflake_landing_lines_of_files('files.last_line = files.row_count')) }}
+        ) as parsed_lines
+        where not blank
         union all
         select
-            parsed_lines.event,
-            files.filename,
-            row_number() over (partition by files.filename order by parsed_lines.physical_line) as line_number
-        from ({{ snowflake_parsed_landing_lines() }}) as parsed_lines
-        inner join {{ snowflake_landing_table('files') }} as files
-            on parsed_lines.staged_name = files.staged_name
-        where not parsed_lines.blank and files.last_line <> files.row_count
+            staged_name,
+            event,
+            row_number() over (partition by staged_name order by physical_line) as line_number
+        from (
+            {{ snowflake_parsed_landing_lines(snowflake_landing_lines_of_files('files.last_line <> files.row_count')) }}
+        ) as parsed_lines
+        where not blank
     ) as numbered_lines
+    inner join {{ files }} as files on numbered_lines.staged_name = files.staged_name
 {%- endmacro %}
 
 {#- raw_events' post-hook on Snowflake: the files just landed join the record,
