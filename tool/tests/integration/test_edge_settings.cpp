@@ -88,7 +88,7 @@ constexpr int refused_exit = 5;
 SCENARIO("A var value that would change a statement is refused, and the warehouse is unchanged",
          "[edge][settings]") {
     GIVEN("a warehouse with one day loaded") {
-        auto& baseline = once(loaded_baseline);
+        auto& baseline = once([] { return loaded_baseline(); });
         const std::vector<std::pair<std::string, std::string>> attacks = {
             {"a quote closing the literal", "now=2030-01-01' as timestamp) or 1=1 or ('"},
             {"a backslash before the quote", "now=2030-01-01 00:00:00\\' or 1=1 --"},
@@ -264,7 +264,7 @@ SCENARIO("A date that is not a real calendar day is refused", "[edge][reference]
 
 SCENARIO("A duplicate key is refused and the previous reference data stays", "[edge][reference]") {
     GIVEN("a warehouse loaded with the default reference data") {
-        auto& baseline = once(loaded_baseline);
+        auto& baseline = once([] { return loaded_baseline(); });
         WHEN("users.csv repeats a user_id") {
             baseline.ws->write_reference(default_users_csv + "user_2,2024-05-05,ES\n",
                                          default_episodes_csv);
