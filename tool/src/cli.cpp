@@ -76,6 +76,8 @@ struct LandFlags {
     std::vector<std::string> sources;
     std::string data_dir;
     std::string warehouse;
+    bool dry_run = false;
+    bool json = false;
 };
 
 struct RunFlags {
@@ -136,6 +138,44 @@ Result<void> generate_command(const GenerateFlags& flags, std::ostream& out) {
     return {};
 }
 
+const char* outcome_word(const PlannedFile& file) {
+    if (file.refusal) {
+        return "refused";
+    }
+    switch (file.outcome) {
+        case LandOutcome::landed:
+            return "landed";
+        case LandOutcome::already_present:
+            return "already landed";
+        case LandOutcome::already_loaded:
+            return "already loaded";
+    }
+    return "landed";
+}
+
+// One JSON object: every complete file with its outcome (and why it is refused), the files left
+// alone, and whether the warehouse's load record was read. Outcomes as they are after a real land,
+// or would be after a dry run.
+nlohmann::ordered_json land_json(const LandFlags& flags, const std::vector<PlannedFile>& files,
+                                 const std::vector<std::string>& ignored,
+                                 const std::optional<std::string>& record_note) {
+    nlohmann::ordered_json listed = nlohmann::ordered_json::array();
+    for (const auto& file : files) {
+        nlohmann::ordered_json entry = {{"name", file.name},
+                                        {"source", std::filesystem::absolute(file.source).string()},
+                                        {"outcome", outcome_word(file)}};
+        if (file.refusal) {
+            entry["reason"] = file.refusal->message;
+        }
+        listed.push_back(std::move(entry));
+    }
+    return {{"dry_run", flags.dry_run},
+            {"data_dir", std::filesystem::absolute(flags.data_dir).lexically_normal().string()},
+            {"load_record", record_note ? "not read: " + *record_note : std::string("read")},
+            {"files", std::move(listed)},
+            {"ignored", ignored}};
+}
+
 Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     const std::vector<std::filesystem::path> sources(flags.sources.begin(), flags.sources.end());
     // The warehouse's record tells a re-delivery of a loaded (and since archived) file. While a
@@ -144,14 +184,49 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     if (!record && record.error().code != ExitCode::busy) {
         return std::unexpected(record.error());
     }
+    std::optional<std::string> record_note;
     if (!record) {
-        out << "note: " << one_line(record.error().message)
-            << "; landing without its load record (the next run refuses a loaded name with new "
-               "content)\n";
+        record_note = one_line(record.error().message);
+        if (!flags.json) {
+            out << "note: " << *record_note
+                << "; landing without its load record (the next run refuses a loaded name with "
+                   "new content)\n";
+        }
     }
-    auto landed = land(sources, flags.data_dir, record ? *record : LoadRecord{});
+    auto landing = plan_landing(sources, flags.data_dir, record ? *record : LoadRecord{});
+    if (!landing) {
+        return std::unexpected(landing.error());
+    }
+    if (flags.dry_run || landing->first_refusal() != nullptr) {
+        if (flags.json) {
+            out << land_json(flags, landing->files, landing->ignored, record_note).dump() << '\n';
+        } else if (flags.dry_run) {
+            for (const auto& file : landing->files) {
+                out << (file.refusal ? file.refusal->message
+                                     : std::string("would be ") + outcome_word(file) + ": " +
+                                           file.name)
+                    << '\n';
+            }
+        }
+        if (const Error* refusal = landing->first_refusal()) {
+            return std::unexpected(*refusal);  // nothing lands while any file is refused
+        }
+        if (!flags.json) {
+            out << landing->files.size() << " complete file(s) in staging; nothing moved (dry run)\n";
+        }
+        return {};
+    }
+    auto landed = land(*landing, flags.data_dir);
     if (!landed) {
         return std::unexpected(landed.error());
+    }
+    if (flags.json) {
+        std::vector<PlannedFile> files = landing->files;  // the same files, in the same order
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            files[i].outcome = (*landed)[i].outcome;  // a race may have found one already present
+        }
+        out << land_json(flags, files, landing->ignored, record_note).dump() << '\n';
+        return {};
     }
     std::size_t moved = 0;
     for (const auto& file : *landed) {
@@ -286,6 +361,13 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
                      "The loading directory (env PODCAST_DATA_DIR)")
         ->capture_default_str();
     add_warehouse_option(*land_app, land_flags.warehouse, defaults);
+    land_app->add_flag("--dry-run", land_flags.dry_run,
+                       "Say what would land, what is already landed or loaded, and what is refused "
+                       "and why; move nothing. Exits as the land would (5 when it would refuse)");
+    land_app->add_flag("--json", land_flags.json,
+                       "Print one JSON object: each complete file's name, source and outcome "
+                       "(landed, already landed, already loaded, refused with its reason), the "
+                       "files left alone, and whether the warehouse's load record was read");
 
     RunFlags run_flags;
     run_flags.reference_dir = defaults.reference_dir.string();
