@@ -202,9 +202,9 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
             out << land_json(flags, landing->files, landing->ignored, record_note).dump() << '\n';
         } else if (flags.dry_run) {
             for (const auto& file : landing->files) {
-                out << (file.refusal ? file.refusal->message
-                                     : std::string("would be ") + outcome_word(file) + ": " +
-                                           file.name)
+                out << (file.refusal
+                            ? file.refusal->message
+                            : std::string("would be ") + outcome_word(file) + ": " + file.name)
                     << '\n';
             }
         }
@@ -212,7 +212,8 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
             return std::unexpected(*refusal);  // nothing lands while any file is refused
         }
         if (!flags.json) {
-            out << landing->files.size() << " complete file(s) in staging; nothing moved (dry run)\n";
+            out << landing->files.size()
+                << " complete file(s) in staging; nothing moved (dry run)\n";
         }
         return {};
     }

@@ -161,8 +161,9 @@ Result<PlannedFile> plan_against_record(const Candidate& candidate, const Loaded
                                 " was loaded at " + loaded.load_at;
     if (!loaded.sha256) {
         return refused(candidate,
-                       refusal + ", and its content then is not recorded, so a re-delivery cannot "
-                                 "be told from new events: deliver them under a new name");
+                       refusal +
+                           ", and its content then is not recorded, so a re-delivery cannot "
+                           "be told from new events: deliver them under a new name");
     }
     auto sha256 = sha256_file(candidate.source);
     if (!sha256) {
@@ -202,8 +203,7 @@ Result<PlannedFile> plan(const Candidate& candidate, const fs::path& data_dir,
         return std::unexpected(destination_md5.error());
     }
     if (*source_md5 != *destination_md5) {
-        return refused(candidate, "refusing " + candidate.source.string() + ": " +
-                                      candidate.name +
+        return refused(candidate, "refusing " + candidate.source.string() + ": " + candidate.name +
                                       " was already landed with different content (landed md5 " +
                                       *destination_md5 + ", new md5 " + *source_md5 + ")");
     }
@@ -384,8 +384,8 @@ Result<std::vector<LandedFile>> land(const LandPlan& landing, const fs::path& da
     return landed;
 }
 
-Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
-                                     const fs::path& data_dir, const LoadRecord& record) {
+Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources, const fs::path& data_dir,
+                                     const LoadRecord& record) {
     auto landing = plan_landing(sources, data_dir, record);
     if (!landing) {
         return std::unexpected(landing.error());

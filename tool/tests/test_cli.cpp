@@ -110,9 +110,10 @@ SCENARIO("land --dry-run --json lists what would land and what is refused, and m
         podcast::testing::write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
         podcast::testing::write_file(dir / "staging/2024-08-02/events.json", "{\"a\":2}\n");
         podcast::testing::write_file(dir / "loading/2024-08-02/events.json", "{\"a\":3}\n");
-        const std::vector<std::string> arguments{
-            "land", "--dry-run", "--json", (dir / "staging").string(), "--data-dir",
-            (dir / "loading").string(), "--warehouse", (dir / "w.duckdb").string()};
+        const std::vector<std::string> arguments{"land",        "--dry-run",
+                                                 "--json",      (dir / "staging").string(),
+                                                 "--data-dir",  (dir / "loading").string(),
+                                                 "--warehouse", (dir / "w.duckdb").string()};
         WHEN("it is dry-run with JSON output") {
             const auto outcome = run_podcast(arguments);
             const auto printed = nlohmann::json::parse(outcome.out);

@@ -235,9 +235,10 @@ SCENARIO("a symlink in a staging directory, or a loading path with glob characte
     }
 }
 
-SCENARIO("a landing plan lists every file with its outcome, refusals with their reason, and moves "
-         "nothing",
-         "[land]") {
+SCENARIO(
+    "a landing plan lists every file with its outcome, refusals with their reason, and moves "
+    "nothing",
+    "[land]") {
     GIVEN("staging with a new file, a file landed before, a changed landed name and a part file") {
         TempDir dir;
         write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
@@ -270,9 +271,9 @@ SCENARIO("a landing plan lists every file with its outcome, refusals with their 
             }
             THEN("nothing moved") {
                 REQUIRE(4 == files_below(dir / "staging").size());
-                REQUIRE(std::vector<std::string>{"2024-08-02/events.json",
-                                                 "2024-08-03/events.json"} ==
-                        files_below(dir / "loading"));
+                REQUIRE(
+                    std::vector<std::string>{"2024-08-02/events.json", "2024-08-03/events.json"} ==
+                    files_below(dir / "loading"));
             }
         }
     }

@@ -55,8 +55,7 @@ struct LandPlan {
 // record lists as loaded with other content, or with no recorded content. A name already present,
 // or recorded as loaded, with the same content is already_present or already_loaded.
 Result<LandPlan> plan_landing(const std::vector<std::filesystem::path>& sources,
-                              const std::filesystem::path& data_dir,
-                              const LoadRecord& record = {});
+                              const std::filesystem::path& data_dir, const LoadRecord& record = {});
 
 // Lands what plan_landing plans, refusing everything (ExitCode::refused, the first refused file's
 // reason) when it refuses any file. A file already present or loaded only has its source
