@@ -12,6 +12,7 @@
 #include "podcast/generate.hpp"
 #include "podcast/land.hpp"
 #include "podcast/load_record.hpp"
+#include "podcast/log_format.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/query.hpp"
 #include "podcast/report.hpp"
@@ -88,6 +89,10 @@ struct RunFlags {
     std::string warehouse;
     std::vector<std::string> vars;
     bool wait = false;
+    std::vector<std::string> select;
+    std::vector<std::string> exclude;
+    std::string log_format = "text";
+    std::string origin;
 };
 
 struct ReportFlags {
@@ -253,7 +258,8 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     return {};
 }
 
-Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream& err) {
+Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream& err,
+                         LogFormat& error_format) {
     const DefaultPaths defaults = default_paths();
     RunOptions options;
     options.target = flags.target == "prod" ? Target::prod : Target::dev;
@@ -265,6 +271,16 @@ Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream&
     options.dbt_project = defaults.dbt_project;
     options.vars = flags.vars;
     options.wait = flags.wait ? WaitMode::wait : WaitMode::fail_if_busy;
+    options.select = flags.select;
+    options.exclude = flags.exclude;
+    options.origin = flags.origin;
+    if (flags.log_format == "json") {
+        options.log_format = LogFormat::json;
+        error_format = LogFormat::json;
+        JsonLogStream json_out(out, "info");
+        JsonLogStream json_err(err, "error");
+        return run_pipeline(options, json_out, json_err);
+    }
     return run_pipeline(options, out, err);
 }
 
@@ -307,8 +323,8 @@ CLI::Option* add_warehouse_option(CLI::App& command, std::string& warehouse,
         ->capture_default_str();
 }
 
-Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
-                           std::ostream& err) {
+Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+                           LogFormat& error_format) {
     const DefaultPaths defaults = default_paths();
     CLI::App app{"Drives and reports the podcast analytics pipeline.", "podcast"};
     app.require_subcommand(1);
@@ -406,6 +422,33 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_app->add_flag("--wait", run_flags.wait,
                       "If another run holds the warehouse, wait for it instead of failing");
+    run_app
+        ->add_option("--select", run_flags.select,
+                     "Build only these dbt nodes, in dbt's selection syntax (repeatable: a union), "
+                     "e.g. podcast.gold.analysis.q3_multi_episode_listeners or silver+ ; with "
+                     "their data tests. New event files load only if bronze.raw_events is "
+                     "selected. A partial run is never taken for a complete one: the next run "
+                     "does not skip dbt after it, and tests rows loaded since the last complete "
+                     "run. A selection that matches nothing fails (exit 2)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app
+        ->add_option(
+            "--exclude", run_flags.exclude,
+            "Leave these dbt nodes out, in dbt's selection syntax (repeatable); a run with "
+            "--exclude is partial, as with --select")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app
+        ->add_option("--log-format", run_flags.log_format,
+                     "text (a progress line per node, then a summary) or json (dbt's JSON log "
+                     "events as nodes finish, and every other line, the error included, as an "
+                     "event of the same shape: for dagster-dbt)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    run_app->add_option("--origin", run_flags.origin,
+                        "Who starts the run (e.g. cron), recorded in its line of the runs log "
+                        "(<warehouse>.runs.jsonl)");
 
     ReportFlags report_flags;
     auto* report_app = app.add_subcommand(
@@ -486,7 +529,7 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         return land_command(land_flags, out);
     }
     if (run_app->parsed()) {
-        return run_command(run_flags, out, err);
+        return run_command(run_flags, out, err, error_format);
     }
     if (report_app->parsed()) {
         return report_command(report_flags, out);
@@ -501,15 +544,22 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     Result<void> outcome;
+    LogFormat error_format = LogFormat::text;
     try {
-        outcome = parse_and_run(argc, argv, out, err);
+        outcome = parse_and_run(argc, argv, out, err, error_format);
     } catch (const std::exception& unexpected) {
         outcome = fail(std::string("unexpected error: ") + unexpected.what());
     }
     out.flush();
     if (!outcome) {
-        err << "podcast: " << one_line(outcome.error().message) << std::endl;
-        return static_cast<int>(outcome.error().code);
+        const int code = static_cast<int>(outcome.error().code);
+        const std::string line = "podcast: " + one_line(outcome.error().message);
+        if (error_format == LogFormat::json) {
+            err << json_log_line("PodcastError", "error", line, {{"exit_code", code}}) << std::endl;
+        } else {
+            err << line << std::endl;
+        }
+        return code;
     }
     return static_cast<int>(ExitCode::ok);
 }

@@ -65,6 +65,29 @@ std::string iso_time(Clock::time_point time) {
 
 std::string target_name(Target target) { return target == Target::prod ? "prod" : "dev"; }
 
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& word : words) {
+        text += (text.empty() ? "" : " ") + word;
+    }
+    return text;
+}
+
+// The record `fields` of a run, with how it was asked for: its selection (a partial run) and who
+// started it.
+nlohmann::ordered_json run_record(const RunOptions& options, nlohmann::ordered_json fields) {
+    if (!options.select.empty()) {
+        fields["select"] = joined(options.select);
+    }
+    if (!options.exclude.empty()) {
+        fields["exclude"] = joined(options.exclude);
+    }
+    if (!options.origin.empty()) {
+        fields["origin"] = options.origin;
+    }
+    return fields;
+}
+
 Result<void> check_inputs(const RunOptions& options) {
     std::error_code error;
     for (const char* name : {"users.csv", "episodes.csv"}) {
@@ -148,7 +171,7 @@ public:
         }
     }
 
-    // The directory, for PODCAST_REFERENCE_DIR (the seeds' path).
+    // The directory, for PODCAST_SEED_DIR (the seeds' path).
     [[nodiscard]] const fs::path& directory() const noexcept { return directory_; }
 
 private:
@@ -328,9 +351,11 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool
     }
     const auto record = last_run_record(options.warehouse);
     const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
-    if ((outcome != "success" && outcome != "up to date") ||
-        record.value("inputs", "") != fingerprint) {
-        return false;  // a failed run, one that never finished ("started"), or other inputs
+    // "up to date" was only ever recorded on a warehouse a complete run had left up to date.
+    const bool complete =
+        (outcome == "success" && is_complete_run(record)) || outcome == "up to date";
+    if (!complete || record.value("inputs", "") != fingerprint) {
+        return false;  // a failed or partial run, one that never finished ("started"), other inputs
     }
     auto reader = WarehouseReader::open(options.warehouse, LockMode::already_held);
     if (!reader) {
@@ -390,7 +415,8 @@ Result<LoadPlan> plan_load(const RunOptions& options) {
     return plan;
 }
 
-void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostream& out) {
+void print_load_plan(const LoadPlan& plan, const RunOptions& options, std::ostream& out) {
+    const fs::path& data_dir = options.data_dir;
     if (!plan.ignored.empty()) {
         out << "Not event files (not *.json), left alone in " << data_dir.string() << ":";
         for (std::size_t i = 0; i < plan.ignored.size() && i < 5; ++i) {
@@ -408,7 +434,11 @@ void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostrea
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", plan.check_seconds);
     out << "New event files: " << plan.new_files.size() << " (" << rows
-        << " lines, load contract checked in " << seconds << "s)" << std::endl;
+        << " lines, load contract checked in " << seconds << "s)"
+        << (plan.new_files.empty() || (options.select.empty() && options.exclude.empty())
+                ? ""
+                : "; this partial run loads them only if it selects bronze.raw_events")
+        << std::endl;
 }
 
 // The run's steps with the C++ contract check (before dbt) added to the one dbt logs.
@@ -437,12 +467,26 @@ nlohmann::ordered_json last_run_record(const fs::path& warehouse, std::string_vi
     return last;
 }
 
+bool is_complete_run(const nlohmann::ordered_json& record) {
+    return record.is_object() && !record.contains("select") && !record.contains("exclude");
+}
+
 std::string tested_since(const fs::path& warehouse, const std::string& fingerprint,
                          bool full_refresh) {
     if (full_refresh) {
         return {};
     }
-    const auto success = last_run_record(warehouse, "success");
+    // A partial run tested only what it selected: the rows it loaded are tested by the next
+    // complete run, which therefore looks back to the last complete one.
+    std::ifstream in(runs_log_for(warehouse));
+    nlohmann::ordered_json success;
+    for (std::string line; std::getline(in, line);) {
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object() &&
+            parsed.value("outcome", "") == "success" && is_complete_run(parsed)) {
+            success = std::move(parsed);
+        }
+    }
     if (!success.is_object() || success.value("inputs", "") != fingerprint) {
         return {};
     }
@@ -498,12 +542,12 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     auto plan = plan_load(options);
     if (!plan) {
         append_run_record(options.warehouse,
-                          nlohmann::ordered_json{{"start", iso_time(start)},
-                                                 {"end", iso_time(Clock::now())},
-                                                 {"outcome", "refused"},
-                                                 {"warehouse", options.warehouse.string()},
-                                                 {"target", target_name(options.target)},
-                                                 {"error", plan.error().message}},
+                          run_record(options, {{"start", iso_time(start)},
+                                               {"end", iso_time(Clock::now())},
+                                               {"outcome", "refused"},
+                                               {"warehouse", options.warehouse.string()},
+                                               {"target", target_name(options.target)},
+                                               {"error", plan.error().message}}),
                           err);
         return std::unexpected(plan.error());
     }
@@ -522,13 +566,13 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
             << " is loaded and the reference data and settings are those of the last successful "
                "run, so the warehouse is up to date (dbt not started; --full-refresh rebuilds)\n";
         append_run_record(options.warehouse,
-                          nlohmann::ordered_json{{"start", iso_time(start)},
-                                                 {"end", iso_time(Clock::now())},
-                                                 {"outcome", "up to date"},
-                                                 {"warehouse", options.warehouse.string()},
-                                                 {"target", target_name(options.target)},
-                                                 {"full_refresh", false},
-                                                 {"inputs", *fingerprint}},
+                          run_record(options, {{"start", iso_time(start)},
+                                               {"end", iso_time(Clock::now())},
+                                               {"outcome", "up to date"},
+                                               {"warehouse", options.warehouse.string()},
+                                               {"target", target_name(options.target)},
+                                               {"full_refresh", false},
+                                               {"inputs", *fingerprint}}),
                           err);
         return {};
     }
@@ -538,7 +582,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(staged_reference.error());
     }
 
-    print_load_plan(*plan, options.data_dir, out);
+    print_load_plan(*plan, options, out);
     const fs::path state = dbt_state_dir_for(options.warehouse);
     const fs::path manifest = state / "load_manifest.csv";
     if (auto written = write_load_manifest(manifest, options.data_dir, plan->new_files); !written) {
@@ -569,10 +613,16 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (options.full_refresh == FullRefresh::yes) {
         spec.arguments.emplace_back("--full-refresh");
     }
+    if (!options.select.empty()) {
+        spec.arguments.insert(spec.arguments.end(), {"--select", joined(options.select)});
+    }
+    if (!options.exclude.empty()) {
+        spec.arguments.insert(spec.arguments.end(), {"--exclude", joined(options.exclude)});
+    }
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},
         {"PODCAST_DATA_DIR", options.data_dir.string()},
-        {"PODCAST_REFERENCE_DIR", staged_reference->directory().string()},
+        {"PODCAST_SEED_DIR", staged_reference->directory().string()},
         {"PODCAST_LOAD_AT", load_at},
         // The new files, checked: the load reads exactly these and records them.
         {"PODCAST_LOAD_MANIFEST", manifest.string()},
@@ -588,23 +638,26 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
 
     // Until the final record replaces it as the last line, this marks a run that has not
     // finished: a run killed now is never taken for an up-to-date warehouse.
-    append_run_record(options.warehouse,
-                      nlohmann::ordered_json{{"start", iso_time(start)},
-                                             {"outcome", "started"},
-                                             {"load_at", load_at},
-                                             {"warehouse", options.warehouse.string()},
-                                             {"target", target_name(options.target)},
-                                             {"full_refresh",
-                                              options.full_refresh == FullRefresh::yes},
-                                             {"inputs", *fingerprint}},
-                      err);
+    append_run_record(
+        options.warehouse,
+        run_record(options, {{"start", iso_time(start)},
+                             {"outcome", "started"},
+                             {"load_at", load_at},
+                             {"warehouse", options.warehouse.string()},
+                             {"target", target_name(options.target)},
+                             {"full_refresh", options.full_refresh == FullRefresh::yes},
+                             {"inputs", *fingerprint}}),
+        err);
     out << "dbt build: target " << target_name(options.target) << ", warehouse "
         << options.warehouse.string() << ", load_at " << load_at << std::endl;
     DbtLog log;
     const auto dbt_start = std::chrono::steady_clock::now();
     const ShieldFromSignals shield;  // until the run is recorded
     const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
-        if (auto node = log.consume(line)) {
+        const auto node = log.consume(line);
+        if (options.log_format == LogFormat::json) {
+            out << line << std::endl;  // dbt's event as it is (out makes other lines events)
+        } else if (node) {
             out << format_progress(*node) << std::endl;
         }
     });
@@ -613,7 +666,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (!exit_status) {
         return std::unexpected(exit_status.error());
     }
-    const bool succeeded = *exit_status == 0;
+    // dbt succeeds when a selection matches nothing; the run did not do what was asked.
+    const bool selected_nothing = *exit_status == 0 && log.no_nodes_selected();
+    const bool succeeded = *exit_status == 0 && !selected_nothing;
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
     nlohmann::ordered_json counts = nlohmann::ordered_json::object();
@@ -670,22 +725,33 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     }
 
     std::optional<Error> failure;
-    if (!succeeded) {
+    if (selected_nothing) {
+        failure =
+            Error{"the selection (" + joined(options.select) +
+                      (options.exclude.empty() ? "" : ", excluding " + joined(options.exclude)) +
+                      ") matches no node of the project: " + log.no_nodes_selected_reason(),
+                  ExitCode::usage};
+    } else if (!succeeded) {
         failure = failure_of(log, *exit_status, err);
     }
-    nlohmann::ordered_json record = {
-        {"start", iso_time(start)},
-        {"end", iso_time(Clock::now())},
-        {"outcome", succeeded ? "success" : "failed"},
-        {"load_at", load_at},
-        {"warehouse", options.warehouse.string()},
-        {"target", target_name(options.target)},
-        {"full_refresh", options.full_refresh == FullRefresh::yes},
-        {"dbt_exit_status", *exit_status},
-        {"counts", counts},
-        {"seconds", step_seconds},
-        {"inputs", *fingerprint},
-    };
+    nlohmann::ordered_json record = run_record(
+        options, {
+                     {"start", iso_time(start)},
+                     {"end", iso_time(Clock::now())},
+                     {"outcome", succeeded ? "success" : "failed"},
+                     {"load_at", load_at},
+                     {"warehouse", options.warehouse.string()},
+                     {"target", target_name(options.target)},
+                     {"full_refresh", options.full_refresh == FullRefresh::yes},
+                     {"dbt_exit_status", *exit_status},
+                     {"counts", counts},
+                     {"seconds", step_seconds},
+                     {"inputs", *fingerprint},
+                     // What became of each node, for those who report runs made elsewhere (the
+                     // orchestrator).
+                     {"nodes", run_results.is_discarded() ? nlohmann::ordered_json::object()
+                                                          : node_outcomes(run_results)},
+                 });
     if (failure) {
         record["error"] = failure->message;
     }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "podcast/lock.hpp"
+#include "podcast/log_format.hpp"
 #include "podcast/result.hpp"
 
 namespace podcast {
@@ -26,6 +27,16 @@ struct RunOptions {
     std::filesystem::path dbt_project;  // project and profiles directory; dbt's working directory
     std::vector<std::string> vars;      // KEY=VALUE
     WaitMode wait = WaitMode::fail_if_busy;
+    // dbt node selection, dbt's syntax, passed to dbt build (each list joined by spaces: a union).
+    // New event files are loaded only when the selection includes bronze.raw_events. A run with a
+    // selection is partial: never taken for a complete one by a later run (nothing_new,
+    // tested_since).
+    std::vector<std::string> select;
+    std::vector<std::string> exclude;
+    // text: a progress line per finished node; json: dbt's JSON log events as they come, and
+    // every other line as a JSON event of the same shape (log_format.hpp).
+    LogFormat log_format = LogFormat::text;
+    std::string origin;  // who started the run (e.g. "cron", "dagster run <id>"), for the runs log
 };
 
 // Checks the inputs, takes the warehouse lock, runs dbt build (progress on `out`), prints the
@@ -38,9 +49,12 @@ Result<void> run_pipeline(const RunOptions& options, std::ostream& out, std::ost
 nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
                                        std::string_view outcome = {});
 
-// The load_at from which a run's data tests need only check rows: that of the last successful run
-// on the warehouse with the same inputs (fingerprint), since everything older passed its tests
-// then. Empty (test every row) on a full refresh, or with no such run.
+// True for a record of a run that built the whole project (no --select or --exclude).
+bool is_complete_run(const nlohmann::ordered_json& record);
+
+// The load_at from which a run's data tests need only check rows: that of the last successful
+// complete run on the warehouse with the same inputs (fingerprint), since everything older passed
+// its tests then. Empty (test every row) on a full refresh, or with no such run.
 std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
                          bool full_refresh);
 
