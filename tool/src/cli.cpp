@@ -1,6 +1,7 @@
 #include "podcast/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -88,6 +89,7 @@ struct RunFlags {
     std::string data_dir;
     std::string warehouse;
     std::vector<std::string> vars;
+    std::string vars_object;
     bool wait = false;
     std::vector<std::string> select;
     std::vector<std::string> exclude;
@@ -258,6 +260,25 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     return {};
 }
 
+// dbt's --vars form, a JSON object, as KEY=VALUE settings: a string as it is, anything else as
+// JSON (a list for listen_event_types, say). Each is then checked as --var's are.
+Result<std::vector<std::string>> vars_of_object(const std::string& text) {
+    const auto object = nlohmann::json::parse(text, nullptr, false);
+    if (object.is_discarded() || !object.is_object()) {
+        return fail(
+            "--vars: expected a JSON object of dbt vars, e.g. {\"as_of\": \"2024-08-07\"}, "
+            "got " +
+                one_line(text),
+            ExitCode::usage);
+    }
+    std::vector<std::string> settings;
+    for (const auto& [key, value] : object.items()) {
+        settings.push_back(key + "=" +
+                           (value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+    return settings;
+}
+
 Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream& err,
                          LogFormat& error_format) {
     const DefaultPaths defaults = default_paths();
@@ -270,6 +291,13 @@ Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream&
     options.dbt = defaults.dbt;
     options.dbt_project = defaults.dbt_project;
     options.vars = flags.vars;
+    if (!flags.vars_object.empty()) {
+        auto settings = vars_of_object(flags.vars_object);
+        if (!settings) {
+            return std::unexpected(settings.error());
+        }
+        options.vars.insert(options.vars.end(), settings->begin(), settings->end());
+    }
     options.wait = flags.wait ? WaitMode::wait : WaitMode::fail_if_busy;
     options.select = flags.select;
     options.exclude = flags.exclude;
@@ -420,6 +448,9 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
                          run_vars_help())
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app->add_option("--vars", run_flags.vars_object,
+                        "dbt's form of the vars: one JSON object, e.g. '{\"as_of\": "
+                        "\"2024-08-07\"}', checked as --var is (both may be given)");
     run_app->add_flag("--wait", run_flags.wait,
                       "If another run holds the warehouse, wait for it instead of failing");
     run_app

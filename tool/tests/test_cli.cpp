@@ -149,3 +149,42 @@ SCENARIO("land --dry-run --json lists what would land and what is refused, and m
         }
     }
 }
+
+SCENARIO("run --vars takes dbt's JSON object and checks each var as --var does", "[cli][run]") {
+    TempDir dir;
+    podcast::testing::write_file(dir / "reference/users.csv", "user_id,signup_date,country\n");
+    podcast::testing::write_file(dir / "reference/episodes.csv",
+                                 "episode_id,podcast_id,title,release_date,duration_seconds\n");
+    std::filesystem::create_directories(dir / "loading");
+    const std::vector<std::string> paths{"--reference-dir", (dir / "reference").string(),
+                                         "--data-dir",      (dir / "loading").string(),
+                                         "--warehouse",     (dir / "w.duckdb").string()};
+    auto run_with = [&](const std::string& vars) {
+        std::vector<std::string> arguments{"run", "--vars", vars};
+        arguments.insert(arguments.end(), paths.begin(), paths.end());
+        return run_podcast(arguments);
+    };
+    WHEN("it is not a JSON object") {
+        const auto outcome = run_with("[\"as_of\"]");
+        THEN("it is a one-line usage error") {
+            REQUIRE(static_cast<int>(podcast::ExitCode::usage) == outcome.exit_code);
+            REQUIRE(1 == line_count(outcome.err));
+            REQUIRE_THAT(outcome.err, Catch::Contains("--vars: expected a JSON object"));
+        }
+    }
+    WHEN("it names an unknown var") {
+        const auto outcome = run_with(R"({"as_of": "2024-08-07", "bogus": 1})");
+        THEN("the var is refused by name, before anything runs") {
+            REQUIRE(static_cast<int>(podcast::ExitCode::usage) == outcome.exit_code);
+            REQUIRE_THAT(outcome.err, Catch::Contains("--var bogus: unknown var"));
+            REQUIRE_FALSE(std::filesystem::exists(dir / "w.duckdb.runs.jsonl"));
+        }
+    }
+    WHEN("a value is not of its var's kind") {
+        const auto outcome = run_with(R"({"as_of": "2024-13-01"})");
+        THEN("it is refused as --var as_of=2024-13-01 would be") {
+            REQUIRE(static_cast<int>(podcast::ExitCode::usage) == outcome.exit_code);
+            REQUIRE_THAT(outcome.err, Catch::Contains("as_of"));
+        }
+    }
+}
