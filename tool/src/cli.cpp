@@ -458,9 +458,10 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
                      "Build only these dbt nodes, in dbt's selection syntax (repeatable: a union), "
                      "e.g. podcast.gold.analysis.q3_multi_episode_listeners or silver+ ; with "
                      "their data tests. New event files load only if bronze.raw_events is "
-                     "selected. A partial run is never taken for a complete one: the next run "
-                     "does not skip dbt after it, and tests rows loaded since the last complete "
-                     "run. A selection that matches nothing fails (exit 2)")
+                     "selected. A partial run always starts dbt, and is never taken for a "
+                     "complete one: the next run does not skip dbt after it, and tests the rows "
+                     "loaded since the last complete run. A selection that matches nothing fails "
+                     "(exit 2)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_app

@@ -351,7 +351,7 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool
     }
     const auto record = last_run_record(options.warehouse);
     const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
-    // "up to date" was only ever recorded on a warehouse a complete run had left up to date.
+    // "up to date" is only recorded by a complete run, on a warehouse a complete run left so.
     const bool complete =
         (outcome == "success" && is_complete_run(record)) || outcome == "up to date";
     if (!complete || record.value("inputs", "") != fingerprint) {
@@ -560,7 +560,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (!fingerprint) {
         return std::unexpected(fingerprint.error());
     }
-    if (options.target == Target::dev && options.full_refresh == FullRefresh::no &&
+    // A selection asks for those nodes to be built: only a complete run may find nothing to do.
+    const bool partial = !options.select.empty() || !options.exclude.empty();
+    if (options.target == Target::dev && options.full_refresh == FullRefresh::no && !partial &&
         nothing_new(options, *fingerprint, plan->new_files.empty())) {
         out << "Nothing new: every event file in " << options.data_dir.string()
             << " is loaded and the reference data and settings are those of the last successful "

@@ -29,8 +29,8 @@ struct RunOptions {
     WaitMode wait = WaitMode::fail_if_busy;
     // dbt node selection, dbt's syntax, passed to dbt build (each list joined by spaces: a union).
     // New event files are loaded only when the selection includes bronze.raw_events. A run with a
-    // selection is partial: never taken for a complete one by a later run (nothing_new,
-    // tested_since).
+    // selection is partial: it always starts dbt (it asks for those nodes), and is never taken for
+    // a complete run by a later one (the nothing-new shortcut, tested_since).
     std::vector<std::string> select;
     std::vector<std::string> exclude;
     // text: a progress line per finished node; json: dbt's JSON log events as they come, and
