@@ -20,7 +20,8 @@ prepares first, as `dagster-dbt project prepare-and-package` would). Prints one 
     {"steps": [{"drop": NAME, "runs": [{"run_key": ..., "tags": {...}, "success": true}]},
                {"materialize": KEY, "success": true, "materialized": [...], "checks": [...],
                 "tags": {...}, "counts_before": {KEY: N}, "counts_after": {KEY: N}},
-               {"tick": SENSOR, "materialized": [...], "checks": [...], "skip_reason": ...}]}
+               {"tick": SENSOR, "materialized": [...], "checks": ["KEY:CHECK:pass", ...],
+                "checks_defined": N, "counts": {KEY: N}, "skip_reason": ...}]}
 
 Exits 0 when it could drive everything (the runs' outcomes are in the JSON), 1 otherwise.
 """
@@ -158,6 +159,7 @@ def main() -> int:
                         if isinstance(e, dg.AssetCheckEvaluation)
                     ),
                     "skip_reason": tick.skip_message,
+                    "checks_defined": len(list(warehouse_models.check_specs)),
                     "counts": materialization_counts(instance, all_keys),
                 }
             )
