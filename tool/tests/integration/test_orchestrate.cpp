@@ -111,6 +111,7 @@ struct OrchestratedDays {
     std::vector<std::string> days;  // relative names, in drop order
     CommandOutcome check;
     json drops;        // the driver's summary of each drop
+    json refused;      // ... of dropping other content under a name landed before
     json materialize;  // ... of materializing one gold asset afterwards
     json tick;         // ... of a tick of the sensor on runs made outside Dagster, at the end
     json materialize_results;  // dbt's run_results.json of that materialization
@@ -145,13 +146,15 @@ OrchestratedDays orchestrate_days() {
                          {"--drop", (generated / "events" / day).string() + "=" + day});
     }
     arguments.insert(arguments.end(),
-                     {"--materialize", one_gold_asset, "--tick", "outside_runs_sensor"});
+                     {"--drop", (generated / "events" / o.days[2]).string() + "=" + o.days[1],
+                      "--materialize", one_gold_asset, "--tick", "outside_runs_sensor"});
     auto driven = drive(*o.orchestrated, arguments);
     o.check = std::move(driven.check);
-    if (driven.steps.size() == 6) {
+    if (driven.steps.size() == 7) {
         o.drops = json(driven.steps.begin(), driven.steps.begin() + 4);
-        o.materialize = driven.steps[4];
-        o.tick = driven.steps[5];
+        o.refused = driven.steps[4];
+        o.materialize = driven.steps[5];
+        o.tick = driven.steps[6];
     }
     o.materialize_results = last_run_results(*o.orchestrated);
 
@@ -450,6 +453,15 @@ SCENARIO(
         THEN("the file dropped again requested no run") {
             REQUIRE(o.days[0] == o.drops[3]["drop"]);
             REQUIRE(json::array() == o.drops[3]["runs"]);
+        }
+        THEN(
+            "other content under a landed name requests no run; the tick says land would refuse "
+            "it, and why") {
+            REQUIRE(json::array() == o.refused["runs"]);
+            REQUIRE_THAT(o.refused["skip_reason"].get<std::string>(),
+                         Catch::Contains("podcast land would refuse") &&
+                             Catch::Contains(o.days[1] + " was already landed with different "
+                                                         "content"));
         }
         THEN("every requested run succeeded") {
             for (std::size_t i = 0; i < 3; ++i) {
