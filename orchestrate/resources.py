@@ -29,7 +29,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     FAILURE = 1  # the pipeline failed (a dbt node or data test), or something unexpected
-    USAGE = 2  # a bad flag, argument or --var value
+    USAGE = 2  # a bad flag, argument or --var value, or a selection that matches no node
     BUSY = 3  # the warehouse is held by a run (or by a reader, for a run)
     NOT_FOUND = 4  # a missing file, directory or warehouse
     REFUSED = 5  # input refused before anything was loaded or replaced

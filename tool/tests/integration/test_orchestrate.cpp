@@ -647,3 +647,21 @@ SCENARIO(
         }
     }
 }
+
+SCENARIO("The orchestrator's exit codes are podcast's one list", "[orchestrate]") {
+    require_dagster_environment();
+    const auto printed = run_capturing(podcast::ProcessSpec{
+        dagster_python(),
+        {"-c",
+         "import json; from orchestrate.resources import ExitCode; "
+         "print(json.dumps({code.name.lower(): code.value for code in ExitCode}))"},
+        podcast::project_root(),
+        {}});
+    INFO(printed.output);
+    REQUIRE(0 == printed.exit_code);
+    json expected = json::object();
+    for (const auto& [code, name, meaning] : podcast::exit_code_meanings) {
+        expected[name] = static_cast<int>(code);
+    }
+    REQUIRE(expected == json::parse(printed.output));
+}
