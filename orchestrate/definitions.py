@@ -335,8 +335,14 @@ def outside_runs_sensor(context: dg.SensorEvaluationContext, podcast: Podcast):
         return dg.SensorResult(
             skip_reason=f"no new run outside Dagster in {path}", cursor=new_cursor
         )
-    context.log.info(f"{reported} run(s) outside Dagster: {len(events)} event(s)")
-    return dg.SensorResult(asset_events=events, cursor=new_cursor)
+    materialized = sum(isinstance(event, dg.AssetMaterialization) for event in events)
+    # The tick requests no run, so Dagster lists it as skipped: the message says what it reported.
+    return dg.SensorResult(
+        asset_events=events,
+        cursor=new_cursor,
+        skip_reason=f"reported {reported} run(s) made outside Dagster: {materialized} "
+        f"materialization(s), {len(events) - materialized} check result(s)",
+    )
 
 
 defs = dg.Definitions(
