@@ -162,12 +162,12 @@ def warehouse_models(
     # The selected assets and checks become `--select` (dagster-dbt's subsetting); the whole
     # project when every asset is selected.
     invocation = _dbt_cli(podcast).cli(arguments, context=context, raise_on_error=False)
-    error_line, exit_code, failed, output = "", None, [], []
+    error_line, failed, output = "", [], []
     data_failed = False  # a data test failed: the data, not the moment, is wrong
     for event in invocation.stream_raw_events():
         info, data = event.raw_event["info"], event.raw_event["data"]
-        if info["name"] == "PodcastError":
-            error_line, exit_code = info["msg"], data.get("exit_code")
+        if info["name"] == "PodcastError":  # podcast's last line: "podcast: ..."
+            error_line = info["msg"]
         elif info["name"] == "PodcastOutput":
             output.append(info["msg"])
             if info["msg"].strip():
@@ -185,14 +185,13 @@ def warehouse_models(
         )
     status = invocation.process.wait()
     if status != ExitCode.OK:
-        code = exit_code if exit_code is not None else status
         raise _failure(
             "podcast run",
             error_line or f"exit status {status}",
             status,
             failed or [error_line],
             output,
-            permanent=code in PERMANENT_EXITS or data_failed,
+            permanent=status in PERMANENT_EXITS or data_failed,
         )
 
 
