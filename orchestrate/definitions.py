@@ -54,8 +54,14 @@ def _one_line(text: str) -> str:
     return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text or "").split())
 
 
-def _failure(step: str, error_line: str, exit_code: int, details: list[str], output: list[str],
-             permanent: bool) -> dg.Failure:
+def _failure(
+    step: str,
+    error_line: str,
+    exit_code: int,
+    details: list[str],
+    output: list[str],
+    permanent: bool,
+) -> dg.Failure:
     kind = (
         "not retried: it would fail the same way"
         if permanent
@@ -226,7 +232,7 @@ daily_schedule = dg.ScheduleDefinition(
     description="One run per file `podcast land --dry-run` would land from the staging "
     "directory, keyed by its relative name; nothing while it would refuse a file.",
 )
-def staging_sensor(context: dg.SensorEvaluationContext, podcast: Podcast):
+def staging_sensor(podcast: Podcast):
     dry_run = podcast.invoke(None, podcast.land_arguments("--dry-run"))
     plan = _json_object(dry_run)
     if dry_run.exit_code == ExitCode.REFUSED and plan:
