@@ -109,7 +109,7 @@ Result<std::vector<ReferenceRows>> check_reference_data(const fs::path& given_re
 // The checked reference data, written in the one form the seeds load (reference_data.hpp) to
 // <warehouse>.dbt/reference/ for the duration of the run: a run never writes into the dbt project.
 // dbt would write a seed's SQL over a CSV outside the project; the project's noop_statement
-// (macros/seed_write.sql) keeps it from writing anything there.
+// (macros/seed/write_no_sql.sql) keeps it from writing anything there.
 class StagedReferenceFiles {
 public:
     static Result<StagedReferenceFiles> stage(const RunOptions& options,
