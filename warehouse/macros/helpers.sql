@@ -65,6 +65,44 @@
     array_size({{ column }}) = 0
 {%- endmacro %}
 
+{#- A text YYYY-MM-DD as a date, or null when it is not one. -#}
+{% macro try_to_date(expression) -%}
+    {{ return(adapter.dispatch('try_to_date', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_to_date(expression) -%}
+    try_cast({{ expression }} as date)
+{%- endmacro %}
+
+{% macro snowflake__try_to_date(expression) -%}
+    try_to_date({{ expression }}, 'YYYY-MM-DD')
+{%- endmacro %}
+
+{#- One row per element of a list column of `relation`: the element as
+    text, named `element`, beside the given columns. -#}
+{% macro list_elements(relation, list_column, element, columns) -%}
+    {{ return(adapter.dispatch('list_elements', 'podcast')(relation, list_column, element, columns)) }}
+{%- endmacro %}
+
+{% macro default__list_elements(relation, list_column, element, columns) -%}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        unnest({{ list_column }}) as {{ element }}
+    from {{ relation }}
+{%- endmacro %}
+
+{% macro snowflake__list_elements(relation, list_column, element, columns) -%}
+    select
+        {%- for column in columns %}
+        {{ relation }}.{{ column }},
+        {%- endfor %}
+        cast(elements.value as varchar) as {{ element }}
+    from {{ relation }},
+        lateral flatten(input => {{ relation }}.{{ list_column }}) as elements
+{%- endmacro %}
+
 {#- Logs "podcast step seconds: STEP=SECONDS" since started: the time of a
     step inside a node (the contract check runs while raw_events compiles,
     beside the read of the files), which `podcast run` reports apart. -#}

@@ -63,12 +63,12 @@
 {#- listen_event_types: a non-empty list of distinct event types. -#}
 {% macro listen_event_types() -%}
     {%- set types = var('listen_event_types') -%}
-    {%- set expected = 'a non-empty list of distinct event types from ' ~ event_types() | join(', ') -%}
+    {%- set expected = 'a non-empty list of distinct event types from ' ~ var('event_types') | join(', ') -%}
     {%- if types is string or types is not iterable or types is mapping or types | length == 0 -%}
         {{ refuse_var('listen_event_types', expected, types) }}
     {%- endif -%}
     {%- for type in types -%}
-        {%- if type not in event_types() or type in types[:loop.index0] -%}
+        {%- if type not in var('event_types') or type in types[:loop.index0] -%}
             {{ refuse_var('listen_event_types', expected, types) }}
         {%- endif -%}
     {%- endfor -%}

@@ -1,4 +1,5 @@
-{#- The event_type column type: an ENUM on DuckDB, text elsewhere. -#}
+{#- The event_type column type: an ENUM of var event_types on DuckDB, text
+    elsewhere. -#}
 {% macro as_event_type(expression) -%}
     {{ return(adapter.dispatch('as_event_type', 'podcast')(expression)) }}
 {%- endmacro %}
@@ -8,5 +9,5 @@
 {%- endmacro %}
 
 {% macro duckdb__as_event_type(expression) -%}
-    cast({{ expression }} as enum({{ sql_string_list(event_types()) }}))
+    cast({{ expression }} as enum({{ sql_string_list(var('event_types')) }}))
 {%- endmacro %}

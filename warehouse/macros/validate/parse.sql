@@ -39,14 +39,6 @@
     trim(cast({{ expression }} as varchar), {{ whitespace_chars() }})
 {%- endmacro %}
 
-{% macro event_types() -%}
-    {{ return(['play', 'pause', 'seek', 'complete']) }}
-{%- endmacro %}
-
-{% macro event_types_with_duration() -%}
-    {{ return(['play', 'complete']) }}
-{%- endmacro %}
-
 {#- The UTC instant of an ISO 8601 timestamp with seconds precision and an
     optional Z or +HH:MM/-HH:MM offset; null when it does not parse. -#}
 {% macro parse_timestamp(column) -%}
