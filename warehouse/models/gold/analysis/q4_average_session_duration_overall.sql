@@ -7,7 +7,7 @@ with per_user as (
 
 select
     count(*) as users,
-    coalesce(sum(sessions), 0) as sessions,
+    cast(coalesce(sum(sessions), 0) as bigint) as sessions,
     round(avg(avg_session_duration_seconds), 1) as mean_seconds,
     round(median(avg_session_duration_seconds), 1) as median_seconds,
     round(avg(avg_listened_seconds), 1) as mean_listened_seconds

@@ -15,7 +15,7 @@ durations as (
 select
     user_id,
     count(*) as sessions,
-    avg(duration_seconds) as avg_session_duration_seconds,
-    avg(listened_seconds) as avg_listened_seconds
+    cast(avg(duration_seconds) as double) as avg_session_duration_seconds,
+    cast(avg(listened_seconds) as double) as avg_listened_seconds
 from durations
 group by user_id
