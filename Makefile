@@ -74,7 +74,7 @@ orchestrate: build venv venv-dagster ## Dagster on http://127.0.0.1:$(PORT): ass
 bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json
 	$(BUILD)/podcast_bench --sizes $(BENCH_SIZES)
 
-lint: venv ## sqlfluff on the dbt models and tests
+lint: venv ## sqlfluff on the dbt models and tests, and the SQL the macros render into them
 	mkdir -p $(BUILD)
 	cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql
 

@@ -78,7 +78,7 @@ Result<void> WarehouseReader::execute(const std::string& sql) {
 Result<Table> rows_per_layer(WarehouseReader& reader) {
     auto layers = reader.query(
         "select layer, table_name as \"table\", row_count as rows from gold.layer_row_counts "
-        "order by position");
+        "order by pipeline_order");
     if (!layers) {
         return fail("gold.layer_row_counts is not readable: " + layers.error().message);
     }

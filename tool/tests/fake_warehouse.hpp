@@ -35,7 +35,7 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.rows_per_file as select filename, load_at, count(*) as row_count "
         "from bronze.raw_events group by filename, load_at",
         "create view gold.layer_row_counts as "
-        "select 1 as position, 'bronze' as layer, 'bronze.raw_events' as table_name, count(*) as "
+        "select 1 as pipeline_order, 'bronze' as layer, 'bronze.raw_events' as table_name, count(*) as "
         "row_count from bronze.raw_events union all "
         "select 2, 'bronze', 'bronze.raw_events_validated', count(*) "
         "from bronze.raw_events_validated union all "

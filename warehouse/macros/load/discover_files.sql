@@ -43,6 +43,9 @@
         {{ return(run_query(query).columns[0].values() | list) }}
     {%- endif -%}
     {%- set prefix_length = data_dir() | length + 2 -%}
+    {%- set record = load_record_relation() -%}
+    {#- No record yet (a compile before any build, as the linter's): nothing is loaded. -#}
+    {%- set recorded = adapter.get_relation(database=record.database, schema=record.schema, identifier=record.identifier) -%}
     {%- set query -%}
         with found as (
             select substr(file, {{ prefix_length }}) as filename
@@ -51,7 +54,9 @@
         select filename
         from found
         where not regexp_matches(filename, '(^|/)[.]')
-            and filename not in (select filename from {{ load_record_relation() }})
+            {%- if recorded is not none %}
+            and filename not in (select filename from {{ recorded }})
+            {%- endif %}
         order by filename
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}

@@ -8,7 +8,7 @@
 
 {% macro default__gather_validation_errors(code_columns) -%}
     list_filter(
-        cast([{{ code_columns | join(', ') }}] as varchar []),
+        cast([{{ code_columns | join(', ') }}] as varchar[]),
         code -> code is not null
     )
 {%- endmacro %}

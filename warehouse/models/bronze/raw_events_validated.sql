@@ -15,7 +15,7 @@ with raw_events as (
     {%- endif %}
 ),
 
-{#- Distinct, so that the left joins below keep one row per raw row. -#}
+{# Distinct, so that the left joins below keep one row per raw row. -#}
 users as (
     select distinct user_id from {{ ref('users') }}
 ),
@@ -35,7 +35,7 @@ parsed as (
     from raw_events
 ),
 
-{#- The reference checks as left joins (known_* is null for an unknown id):
+{# The reference checks as left joins (known_* is null for an unknown id):
     Snowflake documents IN subqueries in WHERE only, not in a select list.
     The ids compare in byte order whatever the account's collation. -#}
 referenced as (
@@ -50,7 +50,7 @@ referenced as (
         on {{ in_byte_order('parsed.clean_episode_id') }} = {{ in_byte_order('episodes.episode_id') }}
 ),
 
-{#- Duration rules apply only to a valid event type, reference checks only
+{# Duration rules apply only to a valid event type, reference checks only
     to a present, non-blank id. -#}
 checked as (
     select

@@ -2,28 +2,28 @@
     "Rows per layer" in `podcast status` and `podcast run`. -#}
 with row_counts as (
     select
-        1 as position,
+        1 as pipeline_order,
         'bronze' as layer,
         'bronze.raw_events' as table_name,
         count(*) as row_count
     from {{ ref('raw_events') }}
     union all
     select
-        2 as position,
+        2 as pipeline_order,
         'bronze' as layer,
         'bronze.raw_events_validated' as table_name,
         count(*) as row_count
     from {{ ref('raw_events_validated') }}
     union all
     select
-        3 as position,
+        3 as pipeline_order,
         'silver' as layer,
         'silver.cleansed_events' as table_name,
         count(*) as row_count
     from {{ ref('cleansed_events') }}
     union all
     select
-        4 as position,
+        4 as pipeline_order,
         'gold' as layer,
         'gold.fact_user_interactions' as table_name,
         count(*) as row_count
@@ -31,7 +31,7 @@ with row_counts as (
 )
 
 select
-    position,
+    pipeline_order,
     layer,
     table_name,
     row_count

@@ -13,6 +13,15 @@ with latest_loads as (
         ) as latest_valid_at,
         (select max(load_at) from {{ ref('cleansed_events') }}) as cleansed_at,
         (select max(load_at) from {{ ref('fact_user_interactions') }}) as fact_at
+),
+
+compared as (
+    select
+        *,
+        coalesce(validated_at = loaded_at, validated_at is null and loaded_at is null) as validated_all,
+        coalesce(cleansed_at = latest_valid_at, cleansed_at is null and latest_valid_at is null) as cleansed_all,
+        coalesce(fact_at = cleansed_at, fact_at is null and cleansed_at is null) as fact_has_all
+    from latest_loads
 )
 
 select
@@ -21,7 +30,5 @@ select
     latest_valid_at,
     cleansed_at,
     fact_at,
-    validated_at is not distinct from loaded_at
-    and cleansed_at is not distinct from latest_valid_at
-    and fact_at is not distinct from cleansed_at as caught_up
-from latest_loads
+    validated_all and cleansed_all and fact_has_all as caught_up
+from compared
