@@ -4,7 +4,7 @@
 #include <string>
 
 #include "podcast/paths.hpp"
-#include "podcast/run.hpp"
+#include "podcast/run_record.hpp"
 #include "podcast/warehouse.hpp"
 
 namespace podcast {
