@@ -25,17 +25,16 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         return std::unexpected(reader.error());
     }
     auto files = reader->query(
-        "select filename, count(*) as rows, strftime(max(load_at), '%Y-%m-%d %H:%M:%S.%f') as "
-        "load_at "
-        "from bronze.raw_events group by filename order by filename");
-    const Table layers = rows_per_layer(*reader);
+        "select filename, row_count as rows, strftime(load_at, '%Y-%m-%d %H:%M:%S.%f') as load_at "
+        "from gold.rows_per_file order by filename");
+    auto layers = rows_per_layer(*reader);
     const nlohmann::ordered_json run = last_run_record(options.warehouse);
 
     if (options.format == StatusFormat::json) {
         nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
             {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
-            {"layers", to_json(layers)},
+            {"layers", layers ? to_json(*layers) : nlohmann::ordered_json::array()},
             {"last_run", run},
         };
         out << document.dump(2) << '\n';
@@ -45,10 +44,14 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     if (files) {
         print_text_table(*files, out);
     } else {
-        out << "none (bronze.raw_events is not readable: " << files.error().message << ")\n";
+        out << "none (gold.rows_per_file is not readable: " << files.error().message << ")\n";
     }
     out << "\nRows per layer\n";
-    print_text_table(layers, out);
+    if (layers) {
+        print_text_table(*layers, out);
+    } else {
+        out << "none (" << layers.error().message << ")\n";
+    }
     out << "\nLast run\n";
     if (run.is_null()) {
         out << "none recorded in " << runs_log_for(options.warehouse).string() << '\n';
