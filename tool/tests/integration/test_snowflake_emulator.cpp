@@ -1327,9 +1327,9 @@ SCENARIO(
         "duration key") {
         const ExternalOutcomes& o = once([] { return build_external_outcomes(); });
         WHEN("the next run reaches the load") {
-            THEN("it fails with the violation, verbatim") {
+            THEN("it is refused with the violation, verbatim, and the refused exit code") {
                 INFO(o.violating_run.output);
-                REQUIRE(1 == o.violating_run.exit_code);
+                REQUIRE(5 == o.violating_run.exit_code);
                 REQUIRE(
                     o.violating_run.output.find(
                         "load contract violated: file 2024-08-02/events.json, line 3: missing key "
