@@ -1,5 +1,5 @@
-{#- Design: cleansed_events' row count matches the valid validated rows, read
-    (REQUIREMENTS.md) as the number of distinct business keys among them.
+{#- The design: cleansed_events' row count matches the valid validated rows,
+    read as the number of distinct business keys among them (docs/design.md).
     A full refresh checks the whole history; an incremental run checks the
     keys of its own load (each must be in silver exactly once), so that the
     test's cost follows the new data. -#}
