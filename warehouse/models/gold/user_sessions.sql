@@ -22,9 +22,8 @@ with fact as (
         load_at
     from {{ ref('fact_user_interactions') }}
 ),
-{%- if since is not none %}
-
-{# Per user, the earliest timestamp of a fact row written since. -#}
+{% if since is not none %}
+{#- Per user, the earliest timestamp of a fact row written since. #}
 changed as (
     select
         user_id,
@@ -34,9 +33,9 @@ changed as (
     group by user_id
 ),
 
-{# The start of the user's first stored session that a changed row can
+{#- The start of the user's first stored session that a changed row can
     touch (one that ends within the gap before it, or later), else the
-    changed row itself. -#}
+    changed row itself. #}
 replaced as (
     select
         changed.user_id,
@@ -49,21 +48,17 @@ replaced as (
             >= {{ dbt.dateadd('minute', -session_gap_minutes(), 'changed.changed_from') }}
     group by changed.user_id, changed.changed_from
 ),
-
+{% endif %}
 events as (
     select fact.*
     from fact
-    inner join replaced
-        on
-            fact.user_id = replaced.user_id
-            and fact.timestamp >= replaced.replaced_from
+    {%- if since is not none %}
+        inner join replaced
+            on
+                fact.user_id = replaced.user_id
+                and fact.timestamp >= replaced.replaced_from
+    {%- endif %}
 ),
-{%- else %}
-
-events as (
-    select * from fact
-),
-{%- endif %}
 
 with_previous as (
     select
