@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -137,11 +138,46 @@ Result<LoadPlan> plan_load(const RunOptions& options) {
     return plan;
 }
 
-// What a run's inputs were, beyond the event files: if the last successful run had the same, and
-// every event file is already loaded, a new run would change nothing.
+// The dbt project as dbt parses it: the relative name and MD5 of every file of its configuration
+// and its models, macros and tests, in name order. A changed project changes what a run builds.
+Result<std::string> project_checksum(const fs::path& project) {
+    std::vector<fs::path> files;
+    for (const char* name : {"dbt_project.yml", "profiles.yml", "packages.yml"}) {
+        if (fs::is_regular_file(project / name)) {
+            files.push_back(project / name);
+        }
+    }
+    for (const char* folder : {"models", "macros", "tests"}) {
+        std::error_code error;
+        for (fs::recursive_directory_iterator it(project / folder, error), end; !error && it != end;
+             it.increment(error)) {
+            if (it->is_regular_file()) {
+                files.push_back(it->path());
+            }
+        }
+    }
+    std::sort(files.begin(), files.end());
+    std::string text;
+    for (const auto& file : files) {
+        auto checksum = md5_file(file);
+        if (!checksum) {
+            return std::unexpected(checksum.error());
+        }
+        text += file.lexically_relative(project).string() + " " + *checksum + "\n";
+    }
+    return md5_hex(text);
+}
+
+// What a run's inputs were, beyond the event files: the target, the loading directory, the dbt
+// project and its content, the vars and the reference data. If the last successful run had the
+// same, and every event file is already loaded, a new run would change nothing.
 Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann::json& vars) {
+    auto project = project_checksum(options.dbt_project);
+    if (!project) {
+        return std::unexpected(project.error());
+    }
     std::string text = target_name(options.target) + "\n" + options.data_dir.string() + "\n" +
-                       options.dbt_project.string() + "\n" + vars.dump() + "\n";
+                       options.dbt_project.string() + "\n" + *project + "\n" + vars.dump() + "\n";
     for (const char* name : {"users.csv", "episodes.csv"}) {
         auto checksum = md5_file(options.reference_dir / name);
         if (!checksum) {
@@ -172,6 +208,21 @@ RunRecord record_of(const RunOptions& options, Clock::time_point start, RunOutco
     return record;
 }
 
+// Whether dbt builds the reference data's seeds and dimensions (tag reference_data).
+enum class ReferenceNodes { build, skip };
+
+// The seeds and dimensions are built from the reference data alone. When the last run that started
+// dbt succeeded with the same inputs (reference files, project, vars: the fingerprint), they are in
+// place exactly as this run would build them, and a complete dev run without --full-refresh leaves
+// them out. Anything else (another input, a failed or killed run since, a full refresh, a
+// selection, the prod target) builds them.
+ReferenceNodes reference_nodes_for(const RunOptions& options, const std::string& fingerprint) {
+    const bool in_place = options.target == Target::dev &&
+                          options.full_refresh == FullRefresh::no && !is_partial(options) &&
+                          last_build_succeeded_with(options.warehouse, fingerprint);
+    return in_place ? ReferenceNodes::skip : ReferenceNodes::build;
+}
+
 // Everything a run decides before dbt starts, with the warehouse locked.
 struct PreparedRun {
     RunOptions options;  // every path absolute
@@ -182,6 +233,7 @@ struct PreparedRun {
     WarehouseLock lock;
     LoadPlan plan;
     std::string fingerprint;
+    ReferenceNodes reference_nodes = ReferenceNodes::build;
 };
 
 // Checks the inputs and every --var, takes the warehouse lock and plans the load, so that any
@@ -250,6 +302,7 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
     if (!fingerprint) {
         return std::unexpected(fingerprint.error());
     }
+    const ReferenceNodes reference_nodes = reference_nodes_for(options, *fingerprint);
     return PreparedRun{std::move(options),
                        start,
                        load_at,
@@ -257,7 +310,8 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
                        std::move(*reference_data),
                        std::move(*lock),
                        std::move(*plan),
-                       std::move(*fingerprint)};
+                       std::move(*fingerprint),
+                       reference_nodes};
 }
 
 // True when the last recorded run was a complete success with the same inputs, no event file is
@@ -374,6 +428,12 @@ ProcessSpec dbt_build_command(const PreparedRun& run, const fs::path& reference_
     }
     if (!options.exclude.empty()) {
         spec.arguments.insert(spec.arguments.end(), {"--exclude", joined(options.exclude)});
+    }
+    if (run.reference_nodes == ReferenceNodes::skip) {
+        // Cautious: a test is left out only with all its parents, so the fact's relationships to
+        // the dimensions still run.
+        spec.arguments.insert(spec.arguments.end(), {"--exclude", "tag:reference_data",
+                                                     "--indirect-selection", "cautious"});
     }
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},

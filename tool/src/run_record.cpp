@@ -142,4 +142,26 @@ std::string tested_since(const std::filesystem::path& warehouse, const std::stri
     return success.value("load_at", "");
 }
 
+bool last_build_succeeded_with(const std::filesystem::path& warehouse,
+                               const std::string& fingerprint) {
+    // Every run that starts dbt writes a "started" line first, then its outcome; only "up to
+    // date" and "refused" runs never start it.
+    std::ifstream in(runs_log_for(warehouse));
+    nlohmann::ordered_json last_build;
+    for (std::string line; std::getline(in, line);) {
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (parsed.is_discarded() || !parsed.is_object()) {
+            continue;
+        }
+        const std::string outcome = parsed.value("outcome", "");
+        if (outcome != outcome_name(RunOutcome::up_to_date) &&
+            outcome != outcome_name(RunOutcome::refused)) {
+            last_build = std::move(parsed);
+        }
+    }
+    return last_build.is_object() &&
+           last_build.value("outcome", "") == outcome_name(RunOutcome::success) &&
+           last_build.value("inputs", "") == fingerprint;
+}
+
 }  // namespace podcast

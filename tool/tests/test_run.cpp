@@ -245,6 +245,77 @@ SCENARIO("each run appends a started line, then its outcome, to the runs log", "
     }
 }
 
+// Whether dbt was asked to leave out the reference data's seeds and dimensions.
+bool reference_nodes_left_out(const std::vector<std::string>& arguments) {
+    const auto excluded = flag_values(arguments, "--exclude");
+    return std::ranges::count(excluded, std::string("tag:reference_data")) == 1 &&
+           Values{"cautious"} == flag_values(arguments, "--indirect-selection");
+}
+
+SCENARIO("the reference data's seeds and dimensions are rebuilt only when an input changed",
+         "[run]") {
+    GIVEN("a pipeline whose dbt succeeds") {
+        FakePipeline pipeline(seed_line, 0);
+        WHEN("it runs for the first time") {
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them") {
+                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+        WHEN("it runs again with the same inputs") {
+            REQUIRE(pipeline.run());
+            REQUIRE(pipeline.run());
+            THEN("dbt leaves them out, and their tests, but no test with another parent") {
+                REQUIRE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+        WHEN("it runs again after a reference file changed") {
+            REQUIRE(pipeline.run());
+            write_file(pipeline.dir / "reference/users.csv",
+                       "user_id,signup_date,country\nu1,2024-01-01,DE\n");
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them") {
+                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+        WHEN("it runs again after the dbt project changed") {
+            REQUIRE(pipeline.run());
+            write_file(pipeline.dir / "project/models/new_model.sql", "select 1 as one\n");
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them") {
+                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+        WHEN("it runs again with a full refresh, or a selection") {
+            REQUIRE(pipeline.run());
+            pipeline.options.full_refresh = podcast::FullRefresh::yes;
+            REQUIRE(pipeline.run());
+            const auto full_refresh = pipeline.dbt_arguments();
+            pipeline.options.full_refresh = podcast::FullRefresh::no;
+            pipeline.options.select = {"cleansed_events"};
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them (the selection decides)") {
+                REQUIRE_FALSE(reference_nodes_left_out(full_refresh));
+                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+    }
+    GIVEN("a pipeline whose last run failed") {
+        FakePipeline pipeline(seed_line, 0);
+        REQUIRE(pipeline.run());
+        write_file(pipeline.options.dbt, "#!/bin/sh\nexit 1\n");
+        REQUIRE_FALSE(pipeline.run());
+        WHEN("it runs again with the same inputs, dbt succeeding") {
+            FakePipeline working(seed_line, 0);
+            write_file(pipeline.options.dbt, read_file(working.options.dbt));
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them: the failed run may have left them half built") {
+                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+    }
+}
+
 SCENARIO("a load-contract violation is the run's error, verbatim", "[run]") {
     GIVEN("a dbt that reports a load-contract violation and fails") {
         FakePipeline pipeline(contract_lines, 1);

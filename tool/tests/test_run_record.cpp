@@ -193,3 +193,49 @@ SCENARIO("a partial run is never the run data tests look back to", "[run][select
         }
     }
 }
+
+SCENARIO("what a run builds from its inputs alone is in place after a successful build with them",
+         "[run]") {
+    TempDir dir;
+    const auto warehouse = dir.path() / "w.duckdb";
+    GIVEN("a successful run, then runs that never started dbt") {
+        write_file(podcast::runs_log_for(warehouse),
+                   R"({"outcome":"started","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"success","inputs":"abc","select":"gold"})"
+                   "\n"
+                   R"({"outcome":"up to date","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"refused"})"
+                   "\n");
+        THEN("the same inputs are in place, partial run or not; other inputs are not") {
+            REQUIRE(podcast::last_build_succeeded_with(warehouse, "abc"));
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "other"));
+        }
+    }
+    GIVEN("a successful run, then a failed one with the same inputs") {
+        write_file(podcast::runs_log_for(warehouse), R"({"outcome":"success","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"started","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"failed","inputs":"abc"})"
+                                                     "\n");
+        THEN("nothing is in place") {
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "abc"));
+        }
+    }
+    GIVEN("a successful run, then one that never finished") {
+        write_file(podcast::runs_log_for(warehouse), R"({"outcome":"success","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"started","inputs":"abc"})"
+                                                     "\n");
+        THEN("nothing is in place") {
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "abc"));
+        }
+    }
+    GIVEN("no runs log") {
+        THEN("nothing is in place") {
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "abc"));
+        }
+    }
+}

@@ -16,7 +16,8 @@ std::string day_of_events(int day) {
         char timestamp[32];
         std::snprintf(timestamp, sizeof timestamp, "2024-08-%02dT%02d:00:00", day, 6 + i);
         const char* type = i % 3 == 0 ? "complete" : (i % 3 == 1 ? "play" : "pause");
-        const nlohmann::json duration = i % 3 == 2 ? nlohmann::json(nullptr) : nlohmann::json(100 * (i + 1));
+        const nlohmann::json duration =
+            i % 3 == 2 ? nlohmann::json(nullptr) : nlohmann::json(100 * (i + 1));
         text += event_line(type, "user_" + std::to_string(i % 5 + 1),
                            "ep_" + std::to_string((i + day) % 4 + 1), timestamp, duration);
     }
@@ -26,6 +27,16 @@ std::string day_of_events(int day) {
         std::snprintf(timestamp, sizeof timestamp, "2024-08-%02dT06:00:00", day - 1);
         text += event_line("complete", "user_1", "ep_" + std::to_string((day - 1) % 4 + 1),
                            timestamp, 999);
+    }
+    // Late events of the first day, every 30 minutes from 06:30 to 10:30: they join user_1's
+    // sessions of 06:00 and 11:00 into one.
+    if (day == 3) {
+        for (int half_hours = 1; half_hours <= 9; ++half_hours) {
+            char timestamp[32];
+            std::snprintf(timestamp, sizeof timestamp, "2024-08-01T%02d:%02d:00",
+                          6 + half_hours / 2, half_hours % 2 * 30);
+            text += event_line("pause", "user_1", "ep_1", timestamp, nullptr);
+        }
     }
     return text;
 }
@@ -37,11 +48,14 @@ const std::string fact_rows =
 }  // namespace
 
 SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
-    GIVEN("three days landed and run one at a time, duplicates across days included") {
+    GIVEN(
+        "three days landed and run one at a time, duplicates across days and late events "
+        "joining two older sessions included") {
         struct State {
             std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
             std::vector<std::string> incremental_fact;
             std::vector<std::string> incremental_cleansed;
+            std::vector<std::string> incremental_sessions;
             std::vector<std::string> unchanged_fact;
             CommandOutcome nothing_new;
         };
@@ -54,8 +68,10 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
                 (void)s.ws->run();
             }
             s.incremental_fact = rows_as_text(s.ws->query(fact_rows));
-            s.incremental_cleansed = rows_as_text(s.ws->query(
-                "select * exclude (load_at) from silver.cleansed_events order by all"));
+            s.incremental_cleansed = rows_as_text(
+                s.ws->query("select * exclude (load_at) from silver.cleansed_events order by all"));
+            s.incremental_sessions =
+                rows_as_text(s.ws->query("select * from gold.user_sessions order by all"));
             s.nothing_new = s.ws->run();
             s.unchanged_fact = rows_as_text(s.ws->query(fact_rows));
             (void)s.ws->run({"--full-refresh"});
@@ -66,9 +82,15 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
                 REQUIRE(state.incremental_fact == rows_as_text(state.ws->query(fact_rows)));
             }
             THEN("silver holds the same survivors") {
-                REQUIRE(state.incremental_cleansed ==
-                        rows_as_text(state.ws->query(
-                            "select * exclude (load_at) from silver.cleansed_events order by all")));
+                REQUIRE(
+                    state.incremental_cleansed ==
+                    rows_as_text(state.ws->query(
+                        "select * exclude (load_at) from silver.cleansed_events order by all")));
+            }
+            THEN("the sessions rebuilt run by run are the sessions of the whole history") {
+                REQUIRE(
+                    state.incremental_sessions ==
+                    rows_as_text(state.ws->query("select * from gold.user_sessions order by all")));
             }
             THEN("a run with nothing new changed nothing, without starting dbt") {
                 REQUIRE(0 == state.nothing_new.exit_code);
@@ -87,9 +109,10 @@ SCENARIO("interaction_id is the documented md5 formula and unique", "[analytics]
     GIVEN("events with offsets and padding that normalise to known keys") {
         auto& ws = once([] {
             auto workspace = std::make_unique<Workspace>();
-            workspace->drop("2024-08-01/events.json",
-                            event_line("Play", " user_1", "ep_1", "2024-08-01T10:00:00+02:00", 60) +
-                                event_line("seek", "user_2", "ep_3", "2024-08-01T23:15:07Z", nullptr));
+            workspace->drop(
+                "2024-08-01/events.json",
+                event_line("Play", " user_1", "ep_1", "2024-08-01T10:00:00+02:00", 60) +
+                    event_line("seek", "user_2", "ep_3", "2024-08-01T23:15:07Z", nullptr));
             (void)workspace->run();
             return workspace;
         });
@@ -107,8 +130,8 @@ SCENARIO("interaction_id is the documented md5 formula and unique", "[analytics]
                                        "interaction_id <= 0 or interaction_id >= "
                                        "21267647932558653966460912964485513216"));
                 REQUIRE("HUGEINT" == ws->scalar("select data_type from information_schema.columns "
-                                               "where table_name = 'fact_user_interactions' and "
-                                               "column_name = 'interaction_id'"));
+                                                "where table_name = 'fact_user_interactions' and "
+                                                "column_name = 'interaction_id'"));
             }
         }
     }
@@ -128,11 +151,10 @@ SCENARIO("Every fact row refers to a known user and episode", "[analytics]") {
         WHEN("the pipeline runs") {
             THEN("the fact joins fully to both dimensions") {
                 REQUIRE(1 == ws->count("select count(*) from gold.fact_user_interactions"));
-                REQUIRE(0 == ws->count(
-                                 "select count(*) from gold.fact_user_interactions f "
-                                 "left join gold.dim_users u using (user_id) "
-                                 "left join gold.dim_episodes e using (episode_id) "
-                                 "where u.user_id is null or e.episode_id is null"));
+                REQUIRE(0 == ws->count("select count(*) from gold.fact_user_interactions f "
+                                       "left join gold.dim_users u using (user_id) "
+                                       "left join gold.dim_episodes e using (episode_id) "
+                                       "where u.user_id is null or e.episode_id is null"));
             }
         }
     }
@@ -169,20 +191,20 @@ SCENARIO("q1 ranks the most completed episodes of the 7 days ending on the as-of
             (void)workspace->run({"--var", "as_of=2024-08-10"});
             return workspace;
         });
-        const std::string q1 = "select rank, episode_id, podcast_id, title, completions "
-                               "from gold.q1_top_completed_episodes order by rank";
+        const std::string q1 =
+            "select rank, episode_id, podcast_id, title, completions "
+            "from gold.q1_top_completed_episodes order by rank";
         WHEN("the as-of var is 2024-08-10") {
             THEN("both edges count, the seconds outside do not, and ties rank by episode_id") {
-                REQUIRE(std::vector<std::string>{"1|ep_2|podcast_1|Episode 2|2",
-                                                 "2|ep_3|podcast_2|Episode 3|2",
-                                                 "3|ep_4|podcast_3|Episode 4|2"} ==
-                        rows_as_text(ws->query(q1)));
+                REQUIRE(std::vector<std::string>{
+                            "1|ep_2|podcast_1|Episode 2|2", "2|ep_3|podcast_2|Episode 3|2",
+                            "3|ep_4|podcast_3|Episode 4|2"} == rows_as_text(ws->query(q1)));
             }
         }
         WHEN("podcast report asks for another as-of date") {
-            const auto report = run_podcast_binary(
-                {"report", "--as-of", "2024-08-04", "--format", "json", "--warehouse",
-                 ws->warehouse().string()});
+            const auto report =
+                run_podcast_binary({"report", "--as-of", "2024-08-04", "--format", "json",
+                                    "--warehouse", ws->warehouse().string()});
             THEN("the window moves with it") {
                 REQUIRE(0 == report.exit_code);
                 const auto answer = nlohmann::json::parse(report.output);
@@ -199,13 +221,13 @@ SCENARIO("q1 has exactly 10 rows when more than 10 episodes had completions", "[
             std::string episodes = "episode_id,podcast_id,title,release_date,duration_seconds\n";
             std::string events;
             for (int e = 1; e <= 12; ++e) {
-                episodes += "ep_" + std::to_string(e) + ",podcast_1,Episode " +
-                            std::to_string(e) + ",2024-01-01,600\n";
+                episodes += "ep_" + std::to_string(e) + ",podcast_1,Episode " + std::to_string(e) +
+                            ",2024-01-01,600\n";
                 for (int c = 0; c < (e % 4) + 1; ++c) {
                     char timestamp[32];
                     std::snprintf(timestamp, sizeof timestamp, "2024-08-01T%02d:%02d:00", c, e);
-                    events += event_line("complete", "user_1", "ep_" + std::to_string(e),
-                                         timestamp, 300);
+                    events +=
+                        event_line("complete", "user_1", "ep_" + std::to_string(e), timestamp, 300);
                 }
             }
             workspace->write_reference(default_users_csv, episodes);
@@ -215,10 +237,9 @@ SCENARIO("q1 has exactly 10 rows when more than 10 episodes had completions", "[
         });
         WHEN("the pipeline runs with the default as-of date") {
             THEN("the top 10 by completions, then episode_id, are listed") {
-                REQUIRE(std::vector<std::string>{"1|ep_11|4", "2|ep_3|4", "3|ep_7|4",
-                                                 "4|ep_10|3", "5|ep_2|3", "6|ep_6|3",
-                                                 "7|ep_1|2", "8|ep_5|2", "9|ep_9|2",
-                                                 "10|ep_12|1"} ==
+                REQUIRE(std::vector<std::string>{"1|ep_11|4", "2|ep_3|4", "3|ep_7|4", "4|ep_10|3",
+                                                 "5|ep_2|3", "6|ep_6|3", "7|ep_1|2", "8|ep_5|2",
+                                                 "9|ep_9|2", "10|ep_12|1"} ==
                         rows_as_text(ws->query("select rank, episode_id, completions from "
                                                "gold.q1_top_completed_episodes order by rank")));
             }
@@ -230,25 +251,26 @@ SCENARIO("q2 averages duration over episode length per country, uncapped", "[ana
     GIVEN("completions by users of three countries, one beyond the episode's length") {
         auto& ws = once([] {
             auto workspace = std::make_unique<Workspace>();
-            workspace->drop("2024-08-01/events.json",
-                            // DE: user_1 and user_3; ep_1 is 3600 s, ep_2 1800 s.
-                            event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 1800) +
-                                event_line("complete", "user_3", "ep_2", "2024-08-01T08:00:00", 1800) +
-                                // FR: user_2, 1.5 times ep_4's 1200 s.
-                                event_line("complete", "user_2", "ep_4", "2024-08-01T08:00:00", 1800) +
-                                // GB: user_4, a play only (no completion).
-                                event_line("play", "user_4", "ep_1", "2024-08-01T08:00:00", 100) +
-                                // US: user_5, 7200 of 7200.
-                                event_line("complete", "user_5", "ep_3", "2024-08-01T08:00:00", 7200));
+            workspace->drop(
+                "2024-08-01/events.json",
+                // DE: user_1 and user_3; ep_1 is 3600 s, ep_2 1800 s.
+                event_line("complete", "user_1", "ep_1", "2024-08-01T08:00:00", 1800) +
+                    event_line("complete", "user_3", "ep_2", "2024-08-01T08:00:00", 1800) +
+                    // FR: user_2, 1.5 times ep_4's 1200 s.
+                    event_line("complete", "user_2", "ep_4", "2024-08-01T08:00:00", 1800) +
+                    // GB: user_4, a play only (no completion).
+                    event_line("play", "user_4", "ep_1", "2024-08-01T08:00:00", 100) +
+                    // US: user_5, 7200 of 7200.
+                    event_line("complete", "user_5", "ep_3", "2024-08-01T08:00:00", 7200));
             (void)workspace->run();
             return workspace;
         });
         WHEN("the pipeline runs") {
             THEN("each country with completions has its mean rate and count") {
                 REQUIRE(std::vector<std::string>{"DE|0.75|2", "FR|1.5|1", "US|1.0|1"} ==
-                        rows_as_text(ws->query(
-                            "select country, avg_listen_through_rate, completions from "
-                            "gold.q2_listen_through_by_country order by country")));
+                        rows_as_text(
+                            ws->query("select country, avg_listen_through_rate, completions from "
+                                      "gold.q2_listen_through_by_country order by country")));
             }
         }
     }
@@ -286,7 +308,8 @@ SCENARIO("q3 counts users with 3 or more episodes listened on one UTC day", "[an
             }
         }
         WHEN("the listen event types include pause and seek") {
-            const auto run = ws->run({"--var", R"(listen_event_types=["play","complete","pause","seek"])"});
+            const auto run =
+                ws->run({"--var", R"(listen_event_types=["play","complete","pause","seek"])"});
             THEN("user_3 counts too") {
                 REQUIRE(0 == run.exit_code);
                 REQUIRE(2 == ws->count("select users from gold.q3_multi_episode_listeners"));

@@ -1,8 +1,16 @@
 {#- One row per listening session: a user's events in time order, a new
     session starting when more than session_gap_minutes (default 30) pass
-    after the user's previous event. Rebuilt in full on every run: a late
-    event can join two sessions, so an old session is never final. -#}
-{{ config(materialized='table') }}
+    after the user's previous event. A late event can join two sessions, so
+    an old session is never final: on DuckDB an incremental run rebuilds,
+    per user with fact rows loaded since the last successful run with the
+    same inputs, every session from the first one such a row can touch
+    (macros/analytics/sessions.sql); without that run (other inputs, dbt by
+    hand) every session; on Snowflake a table, rebuilt in full. -#}
+{{ config(
+    materialized=user_sessions_materialization(),
+    incremental_strategy='replace_sessions_from'
+) }}
+{%- set since = tested_since() if is_incremental() else none %}
 
 with fact as (
     select
@@ -10,15 +18,53 @@ with fact as (
         user_id,
         episode_id,
         timestamp,
-        duration
+        duration,
+        load_at
     from {{ ref('fact_user_interactions') }}
+),
+{% if since is not none %}
+{#- Per user, the earliest timestamp of a fact row written since. #}
+changed as (
+    select
+        user_id,
+        min(timestamp) as changed_from
+    from fact
+    where load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
+    group by user_id
+),
+
+{#- The start of the user's first stored session that a changed row can
+    touch (one that ends within the gap before it, or later), else the
+    changed row itself. #}
+replaced as (
+    select
+        changed.user_id,
+        least(changed.changed_from, coalesce(min(sessions.session_start), changed.changed_from)) as replaced_from
+    from changed
+    left join {{ this }} as sessions
+        on
+            changed.user_id = sessions.user_id
+            and sessions.session_end
+            >= {{ dbt.dateadd('minute', -session_gap_minutes(), 'changed.changed_from') }}
+    group by changed.user_id, changed.changed_from
+),
+{% endif %}
+events as (
+    select fact.*
+    from fact
+    {%- if since is not none %}
+        inner join replaced
+            on
+                fact.user_id = replaced.user_id
+                and fact.timestamp >= replaced.replaced_from
+    {%- endif %}
 ),
 
 with_previous as (
     select
         *,
         lag(timestamp) over (partition by user_id order by timestamp, interaction_id) as previous_timestamp
-    from fact
+    from events
 ),
 
 session_starts as (
