@@ -220,7 +220,7 @@ Result<void> query_command(const QueryFlags& flags, std::ostream& out) {
     if (!format) {
         return std::unexpected(format.error());
     }
-    return query(QueryOptions{flags.warehouse, flags.sql, *format, {}}, out);
+    return query(QueryOptions{flags.warehouse, flags.sql, *format}, out);
 }
 
 CLI::Option* add_warehouse_option(CLI::App& command, std::string& warehouse,

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <utility>
 
+#include "podcast/archive.hpp"
 #include "podcast/report_html.hpp"
 #include "podcast/warehouse.hpp"
 
@@ -112,6 +113,24 @@ Result<ReportContext> read_context(WarehouseReader& reader, const ReportOptions&
         context.first_event = row[2];
         context.last_event = row[3];
     }
+    if (const auto windows_sql = recorded_windows_sql(reader.connection())) {
+        auto windows = reader.query(*windows_sql);
+        if (!windows) {
+            return fail("report: silver.retention_record: " + windows.error().message);
+        }
+        for (const auto& row : windows->rows) {
+            if (row.at(0).value_or("") == "gold.fact_user_interactions") {
+                context.retention_days = row.at(1);
+                context.retention_window_start = row.at(2);
+                context.archive = row.at(3);
+            }
+        }
+    }
+    auto archived = reader.query("select count(*) from fact_user_interactions_archive");
+    if (!archived) {
+        return fail("report: the archive: " + archived.error().message);
+    }
+    context.archived_events = archived->rows.front().front().value_or("0");
     return context;
 }
 
@@ -168,7 +187,8 @@ void print_text_header(const ReportContext& context, std::ostream& out) {
     }
     out << "As of " << text_or(context.as_of, "(none)") << " (" << context.as_of_source
         << "); 7-day window " << text_or(context.window_start, "(none)") << " to "
-        << text_or(context.as_of, "(none)") << "\n\n";
+        << text_or(context.as_of, "(none)") << "\n"
+        << retention_sentence(context) << "\n\n";
 }
 
 nlohmann::ordered_json json_or_null(const std::optional<std::string>& text) {
@@ -176,6 +196,22 @@ nlohmann::ordered_json json_or_null(const std::optional<std::string>& text) {
 }
 
 }  // namespace
+
+std::string retention_sentence(const ReportContext& context) {
+    const std::string archived =
+        context.archived_events == "0"
+            ? std::string()
+            : "; " + context.archived_events + " older events are in the archive" +
+                  (context.archive ? " " + *context.archive : std::string()) +
+                  " (podcast query: fact_user_interactions_archive)";
+    if (!context.retention_days) {
+        return "Analysis window: every event in the warehouse (no retention window)" + archived;
+    }
+    return "Analysis window: the " + *context.retention_days +
+           " days the warehouse keeps, events from " +
+           context.retention_window_start.value_or("(none)") + " on" +
+           (archived.empty() ? "; nothing archived yet" : archived);
+}
 
 Result<ReportFormat> parse_report_format(std::string_view name) {
     if (name == "html") {
@@ -218,7 +254,8 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
             "--format csv writes one table: choose it with --section (" + sections_list() + ")",
             ExitCode::usage);
     }
-    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
+    auto reader =
+        WarehouseReader::open(options.warehouse, LockMode::take_shared, ArchiveAccess::readable);
     if (!reader) {
         return std::unexpected(reader.error());
     }
@@ -267,6 +304,14 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
             document["events"] = {{"first", json_or_null(context->first_event)},
                                   {"last", json_or_null(context->last_event)}};
             document["generated_at"] = context->generated_at;
+            document["retention"] = {
+                {"retention_days", context->retention_days ? nlohmann::ordered_json(std::stoll(
+                                                                 *context->retention_days))
+                                                           : nlohmann::ordered_json()},
+                {"window_start", json_or_null(context->retention_window_start)},
+                {"archive", json_or_null(context->archive)},
+                {"archived_events", std::stoll(context->archived_events)},
+                {"summary", retention_sentence(*context)}};
             for (const auto& section : sections) {
                 document[section.key] = to_json(section.table);
             }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "podcast/archive.hpp"
 #include "podcast/checksum.hpp"
 #include "podcast/database.hpp"
 #include "podcast/dbt.hpp"
@@ -320,9 +321,12 @@ Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann
     return md5_hex(text);
 }
 
-// True when the last recorded run succeeded with the same inputs, no event file is new, and every
-// layer has taken in the latest load (a run stopped after its load step has not).
-bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool no_new_files) {
+// True when the last recorded run succeeded with the same inputs, no event file is new, every
+// layer has taken in the latest load (a run stopped after its load step has not), and the
+// archived tables keep the window this run would keep (`window_start`, none without retention):
+// with retention, a new day moves the window even when no file is new.
+bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool no_new_files,
+                 const std::optional<std::string>& window_start) {
     if (!no_new_files) {
         return false;
     }
@@ -336,16 +340,56 @@ bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool
     if (!reader) {
         return false;
     }
+    const auto& cleansed = archived_tables()[0];
+    const auto& fact = archived_tables()[1];
+    // window_start is made of digits and dashes (archive.hpp).
+    const std::string window =
+        window_start ? "window_start = date '" + *window_start + "'" : "window_start is null";
     auto caught_up = reader->query(
         "select (select max(load_at) from bronze.raw_events) is not distinct from "
         "(select max(load_at) from bronze.raw_events_validated) "
         "and (select max(load_at) from bronze.raw_events_validated where "
-        "len(validation_errors) = 0) is not distinct from "
-        "(select max(load_at) from silver.cleansed_events) "
-        "and (select max(load_at) from silver.cleansed_events) is not distinct from "
-        "(select max(load_at) from gold.fact_user_interactions)");
+        "len(validation_errors) = 0) is not distinct from " +
+        taken_in_sql(cleansed) + " and " + taken_in_sql(cleansed) + " is not distinct from " +
+        taken_in_sql(fact) + " and (select count(*) from silver.retention_record where " + window +
+        ") = " + std::to_string(archived_tables().size()));
     return caught_up && caught_up->rows.size() == 1 &&
            caught_up->rows.front().front().value_or("") == "true";
+}
+
+// The first day of the window this run keeps (archive.hpp), or none without var retention_days:
+// from var now, else the run's start, as the models take it.
+std::optional<std::string> run_window_start(const nlohmann::json& vars, Clock::time_point start) {
+    if (!vars.contains("retention_days")) {
+        return std::nullopt;
+    }
+    std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(start)};
+    if (vars.contains("now")) {
+        const std::string now = vars["now"].get<std::string>();  // checked: YYYY-MM-DD ...
+        today = std::chrono::year_month_day{
+            std::chrono::year{std::stoi(now.substr(0, 4))},
+            std::chrono::month{static_cast<unsigned>(std::stoi(now.substr(5, 2)))},
+            std::chrono::day{static_cast<unsigned>(std::stoi(now.substr(8, 2)))}};
+    }
+    return window_start(today, vars["retention_days"].get<std::int64_t>());
+}
+
+// Where this run's archive is: --var archive_dir, made absolute here (dbt runs in the project
+// directory), else <warehouse>.archive. With retention, a path DuckDB would read as a glob is
+// refused before anything is loaded.
+Result<fs::path> run_archive_dir(nlohmann::json& vars, const fs::path& warehouse) {
+    fs::path dir = default_archive_dir(warehouse);
+    if (vars.contains("archive_dir")) {
+        dir = absolute_path(vars["archive_dir"].get<std::string>());
+        vars["archive_dir"] = dir.string();
+    }
+    if (vars.contains("retention_days") && !directory_kind.parse(dir.string())) {
+        return fail("the archive directory " + dir.string() +
+                        " holds a glob character (* ? [ ] { }), which DuckDB would expand: set "
+                        "another with --var archive_dir",
+                    ExitCode::usage);
+    }
+    return dir;
 }
 
 // What the run loads, decided before dbt starts: the loading directory's event files whose names
@@ -478,6 +522,10 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     // whenever --vars change, but only the two models that read an environment variable when it
     // changes.
     vars->erase("load_at");
+    auto archive_dir = run_archive_dir(*vars, options.warehouse);
+    if (!archive_dir) {
+        return std::unexpected(archive_dir.error());
+    }
 
     std::error_code error;
     fs::create_directories(options.warehouse.parent_path(), error);
@@ -517,7 +565,8 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(fingerprint.error());
     }
     if (options.target == Target::dev && options.full_refresh == FullRefresh::no &&
-        nothing_new(options, *fingerprint, plan->new_files.empty())) {
+        nothing_new(options, *fingerprint, plan->new_files.empty(),
+                    run_window_start(*vars, start))) {
         out << "Nothing new: every event file in " << options.data_dir.string()
             << " is loaded and the reference data and settings are those of the last successful "
                "run, so the warehouse is up to date (dbt not started; --full-refresh rebuilds)\n";
@@ -538,6 +587,23 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(staged_reference.error());
     }
 
+    // A run stopped while DuckDB wrote an archive file left it under its temporary name; no
+    // reader takes it, and it goes now, while this run holds the warehouse. dbt creates the
+    // archive's folders; a directory set by --var archive_dir gets its parents here.
+    if (options.target == Target::dev) {
+        if (auto removed = remove_unfinished_archive_files(*archive_dir); !removed) {
+            return std::unexpected(removed.error());
+        } else if (*removed > 0) {
+            out << "Removed " << *removed << " unfinished archive file(s) left by a stopped run\n";
+        }
+        if (vars->contains("archive_dir")) {
+            fs::create_directories(archive_dir->parent_path(), error);
+            if (error) {
+                return fail("could not create " + archive_dir->parent_path().string() + ": " +
+                            error.message());
+            }
+        }
+    }
     print_load_plan(*plan, options.data_dir, out);
     const fs::path state = dbt_state_dir_for(options.warehouse);
     const fs::path manifest = state / "load_manifest.csv";
@@ -601,6 +667,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     out << "dbt build: target " << target_name(options.target) << ", warehouse "
         << options.warehouse.string() << ", load_at " << load_at << std::endl;
     DbtLog log;
+    const auto archive_start = fs::file_time_type::clock::now();
     const auto dbt_start = std::chrono::steady_clock::now();
     const ShieldFromSignals shield;  // until the run is recorded
     const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
@@ -614,6 +681,17 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         return std::unexpected(exit_status.error());
     }
     const bool succeeded = *exit_status == 0;
+    if (options.target == Target::dev) {
+        // DuckDB renames an archive file when complete but does not sync it; the table's delete
+        // is durable at dbt's commit, so the files written are synced now (docs/data-contract.md,
+        // "Retention", for the window in between). A file a failed run left unfinished goes.
+        if (auto synced = sync_archive_files(*archive_dir, archive_start); !synced) {
+            err << "warning: " << synced.error().message << '\n';
+        }
+        if (auto removed = remove_unfinished_archive_files(*archive_dir); !removed) {
+            err << "warning: " << removed.error().message << '\n';
+        }
+    }
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
     nlohmann::ordered_json counts = nlohmann::ordered_json::object();

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <string>
 
+#include "podcast/archive.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/run.hpp"
 #include "podcast/warehouse.hpp"
@@ -17,10 +18,26 @@ std::string text_of(const nlohmann::ordered_json& value) {
     return value.is_null() ? "-" : value.dump();
 }
 
+// The retention window in one line, from the recorded windows (table, retention_days,
+// window_start, archive): both archived tables share one.
+std::string window_line(const Table& windows) {
+    if (windows.rows.empty()) {
+        return "none recorded yet (every event is kept until a run with var retention_days)";
+    }
+    const auto& row = windows.rows.front();
+    if (!row.at(1)) {
+        return "none: every event is kept (var retention_days not set); archive " +
+               row.at(3).value_or("-");
+    }
+    return *row.at(1) + " days: the tables keep events from " + row.at(2).value_or("-") +
+           " on; older events are in the archive " + row.at(3).value_or("-");
+}
+
 }  // namespace
 
 Result<void> status(const StatusOptions& options, std::ostream& out) {
-    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
+    auto reader =
+        WarehouseReader::open(options.warehouse, LockMode::take_shared, ArchiveAccess::readable);
     if (!reader) {
         return std::unexpected(reader.error());
     }
@@ -30,12 +47,23 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         "from bronze.raw_events group by filename order by filename");
     const Table layers = rows_per_layer(*reader);
     const nlohmann::ordered_json run = last_run_record(options.warehouse);
+    const auto windows_sql = recorded_windows_sql(reader->connection());
+    auto windows = windows_sql ? reader->query(*windows_sql) : Result<Table>(Table{});
+    if (!windows) {
+        return std::unexpected(windows.error());
+    }
+    auto months = reader->query(archived_months_sql());
+    if (!months) {
+        return fail("archive: " + months.error().message);
+    }
 
     if (options.format == StatusFormat::json) {
         nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
             {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
             {"layers", to_json(layers)},
+            {"retention", to_json(*windows)},
+            {"archived_months", to_json(*months)},
             {"last_run", run},
         };
         out << document.dump(2) << '\n';
@@ -49,6 +77,12 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     }
     out << "\nRows per layer\n";
     print_text_table(layers, out);
+    out << "\nRetention window: " << window_line(*windows) << "\n\nArchived months\n";
+    if (months->rows.empty()) {
+        out << "none\n";
+    } else {
+        print_text_table(*months, out);
+    }
     out << "\nLast run\n";
     if (run.is_null()) {
         out << "none recorded in " << runs_log_for(options.warehouse).string() << '\n';

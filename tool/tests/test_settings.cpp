@@ -48,8 +48,9 @@ SCENARIO("every documented var is accepted with a value of its kind", "[settings
 }
 
 SCENARIO("an unknown var name is refused, listing the known ones", "[settings]") {
-    REQUIRE(std::string("--var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-                        "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)") ==
+    REQUIRE(std::string("--var nwo: unknown var (known: archive_dir, as_of, event_files, "
+                        "listen_event_types, load_at, now, retention_days, session_gap_minutes, "
+                        "snowflake_emulator, snowflake_stage)") ==
             error_of("nwo=2030-01-01 00:00:00"));
 }
 
@@ -158,5 +159,27 @@ SCENARIO("session_gap_minutes is a positive integer", "[settings][edge]") {
         INFO(bad);
         REQUIRE_THAT(error_of(std::string("session_gap_minutes=") + bad),
                      Catch::Contains("--var session_gap_minutes: expected a positive integer"));
+    }
+}
+
+SCENARIO("retention_days is a positive integer", "[settings][edge]") {
+    REQUIRE(nlohmann::json::parse(R"({"retention_days": 180})") ==
+            *parse_run_vars({"retention_days=180"}));
+    for (const char* bad : {"0", "-1", "20.5", "020", "twenty", "", "2147483648"}) {
+        INFO(bad);
+        REQUIRE_THAT(error_of(std::string("retention_days=") + bad),
+                     Catch::Contains("--var retention_days: expected a positive integer"));
+    }
+}
+
+SCENARIO("archive_dir is a path without control or glob characters", "[settings][edge]") {
+    REQUIRE(nlohmann::json::parse(R"({"archive_dir": "/srv/podcast archive/it's here"})") ==
+            *parse_run_vars({"archive_dir=/srv/podcast archive/it's here"}));
+    for (const char* bad :
+         {"", "/srv/arch*", "/srv/arch?", "/srv/[a]", "/srv/{a,b}", "/srv/a\nb"}) {
+        INFO(bad);
+        REQUIRE_THAT(error_of(std::string("archive_dir=") + bad),
+                     Catch::Contains("--var archive_dir: expected a directory path without control "
+                                     "or glob characters"));
     }
 }

@@ -193,9 +193,10 @@ SCENARIO("An unknown var name is refused before dbt starts", "[edge][settings]")
     ws.drop("2024-08-01/events.json", day_events(1));
     const auto run = run_with_vars(ws, {"nwo=2030-01-01 00:00:00"});
     REQUIRE(usage_exit == run.exit_code);
-    REQUIRE("podcast: --var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-            "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)" ==
-            error_line(run));
+    REQUIRE(
+        "podcast: --var nwo: unknown var (known: archive_dir, as_of, event_files, "
+        "listen_event_types, load_at, now, retention_days, session_gap_minutes, "
+        "snowflake_emulator, snowflake_stage)" == error_line(run));
     REQUIRE_FALSE(fs::exists(ws.warehouse()));
 }
 
