@@ -201,8 +201,10 @@ std::string retention_sentence(const ReportContext& context) {
     const std::string archived =
         context.archived_events == "0"
             ? std::string()
-            : "; " + context.archived_events + " older events are in the archive" +
-                  (context.archive ? " " + *context.archive : std::string()) +
+            : "; older events are in the archive" +
+                  (context.archive ? " " + *context.archive : std::string()) + ": " +
+                  context.archived_events +
+                  (context.archived_events == "1" ? " event" : " events") +
                   " (podcast query: fact_user_interactions_archive)";
     if (!context.retention_days) {
         return "Analysis window: every event in the warehouse (no retention window)" + archived;
