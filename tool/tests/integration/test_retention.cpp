@@ -153,18 +153,29 @@ void require_retained(const Holdings& h, const json& expected, const std::string
     REQUIRE(0 == h.stray_files);
 }
 
+// A generated dataset in a workspace (landing moves its event files into the loading directory;
+// the same options generate the same bytes again).
 struct Dataset {
     fs::path dir;
     json expected;
     std::vector<std::string> days;  // YYYY-MM-DD, in order
+    std::vector<std::string> options;
 };
 
-Dataset generate_into(const Workspace& ws, int days, int events_per_day, int seed) {
-    Dataset dataset{ws.root() / "generated", {}, {}};
-    const auto generated = run_podcast_binary({"generate", "--out", dataset.dir.string(), "--days",
-                                               std::to_string(days), "--events-per-day",
-                                               std::to_string(events_per_day), "--users", "60",
-                                               "--episodes", "20", "--seed", std::to_string(seed)});
+// podcast generate's options for a small dataset of `days` days.
+std::vector<std::string> generation(int days, int events_per_day, int seed) {
+    return {"--days",           std::to_string(days),
+            "--events-per-day", std::to_string(events_per_day),
+            "--users",          "60",
+            "--episodes",       "20",
+            "--seed",           std::to_string(seed)};
+}
+
+Dataset generate_into(const Workspace& ws, const std::vector<std::string>& options) {
+    Dataset dataset{ws.root() / "generated", {}, {}, options};
+    std::vector<std::string> arguments{"generate", "--out", dataset.dir.string()};
+    arguments.insert(arguments.end(), options.begin(), options.end());
+    const auto generated = run_podcast_binary(arguments);
     if (generated.exit_code != 0) {
         throw std::runtime_error("podcast generate failed: " + generated.output);
     }
@@ -182,9 +193,9 @@ Dataset generate_into(const Workspace& ws, int days, int events_per_day, int see
 }
 
 void land_day(const Workspace& ws, const Dataset& dataset, const std::string& day) {
-    const auto landed =
-        run_podcast_binary({"land", (dataset.dir / "events" / day).string(), "--data-dir",
-                            ws.loading().string(), "--warehouse", ws.warehouse().string()});
+    const auto landed = run_podcast_binary(
+        {"land", (dataset.dir / "events" / day / "events.json").string(), "--data-dir",
+         ws.loading().string(), "--warehouse", ws.warehouse().string()});
     if (landed.exit_code != 0) {
         throw std::runtime_error("podcast land failed: " + landed.output);
     }
@@ -208,12 +219,9 @@ struct Reference {
 Reference reference_for(const Dataset& dataset, const std::string& now,
                         const std::string& window_start) {
     Workspace ws;
-    for (const char* name : {"users.csv", "episodes.csv"}) {
-        fs::copy_file(dataset.dir / "reference" / name, ws.reference() / name,
-                      fs::copy_options::overwrite_existing);
-    }
-    for (const auto& day : dataset.days) {
-        land_day(ws, dataset, day);
+    const Dataset same = generate_into(ws, dataset.options);
+    for (const auto& day : same.days) {
+        land_day(ws, same, day);
     }
     const auto run = ws.run({"--var", "now=" + now});
     if (run.exit_code != 0) {
@@ -255,7 +263,7 @@ SCENARIO("Forty days loaded day by day keep a 20-day window and archive the rest
         };
         auto& s = once([] {
             State state;
-            state.dataset = generate_into(*state.ws, 40, 200, 11);
+            state.dataset = generate_into(*state.ws, generation(40, 200, 11));
             const std::string now = now_after(state.dataset.days.back());
             state.window_start = day_after(now.substr(0, 10), -20);
             for (const auto& day : state.dataset.days) {
@@ -318,7 +326,7 @@ SCENARIO("Forty days loaded in one run keep a 20-day window and archive the rest
         };
         auto& s = once([] {
             State state;
-            state.dataset = generate_into(*state.ws, 40, 200, 12);
+            state.dataset = generate_into(*state.ws, generation(40, 200, 12));
             const std::string now = now_after(state.dataset.days.back());
             state.window_start = day_after(now.substr(0, 10), -20);
             for (const auto& day : state.dataset.days) {
@@ -375,7 +383,7 @@ SCENARIO("A run stopped after writing the archive and before its commit is compl
         };
         auto& s = once([] {
             State state;
-            state.dataset = generate_into(*state.ws, 30, 150, 13);
+            state.dataset = generate_into(*state.ws, generation(30, 150, 13));
             const auto& days = state.dataset.days;
             for (std::size_t i = 0; i < 20; ++i) {
                 land_day(*state.ws, state.dataset, days[i]);
