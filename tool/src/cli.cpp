@@ -349,13 +349,19 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
 
     StatusFlags status_flags;
     auto* status_app =
-        app.add_subcommand("status", "Files loaded, rows per layer and the last run (read-only)");
+        app.add_subcommand("status",
+                           "Files loaded, rows per layer, the retention window, the archived "
+                           "months and their rows, and the last run (read-only)");
     status_app->add_flag("--json", status_flags.json, "Print one JSON object");
     add_warehouse_option(*status_app, status_flags.warehouse, defaults);
 
     QueryFlags query_flags;
     auto* query_app =
-        app.add_subcommand("query", "Run one ad hoc SQL query on the warehouse, opened read-only");
+        app.add_subcommand("query",
+                           "Run one ad hoc SQL query on the warehouse, opened read-only; its "
+                           "archive reads as the views cleansed_events_archive and "
+                           "fact_user_interactions_archive (and read_parquet below the archive "
+                           "directory, nothing else)");
     query_app->add_option("SQL", query_flags.sql, "The query")->required();
     query_app->add_option("--format", query_flags.format, "table, json or csv")
         ->capture_default_str()
