@@ -129,31 +129,22 @@
     left upstream while this model had not run); every archived row on a
     full refresh or a first build. A select of no row when there is none. -#}
 {% macro archived_not_taken_in(upstream) -%}
-    {{ return(adapter.dispatch('archived_not_taken_in', 'podcast')(upstream)) }}
-{%- endmacro %}
-
-{% macro default__archived_not_taken_in(upstream) -%}
     {%- set files = archive_files(upstream) if execute else [] -%}
     {%- set since = none -%}
     {%- if files and is_incremental() -%}
-        {%- set since = run_query('select cast(' ~ taken_in_through() ~ ' as varchar)').columns[0].values()[0] -%}
+        {%- set since = run_query('select ' ~ timestamp_text(taken_in_through())).columns[0].values()[0] -%}
     {%- endif -%}
     {%- set unread = [] -%}
     {%- for file in files -%}
         {%- if since is none or file[2] > archive_stamp(since) -%}{%- do unread.append(file) -%}{%- endif -%}
     {%- endfor -%}
-    {%- if unread -%}
-    select
-        {%- for column in adapter.get_columns_in_relation(upstream) %}
-        cast(archived.{{ column.name }} as {{ column.data_type }}) as {{ column.name }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from read_parquet({{ file_list(unread) }}) as archived
-    {%- if since %}
-    where archived.load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
-    {%- endif %}
-    {%- else -%}
-    select * from {{ upstream }} where false
-    {%- endif -%}
+    {{ archived_select(upstream, unread, since=since) }}
+{%- endmacro %}
+
+{#- The rows archived from `relation` (its columns), optionally only those of
+    the given months: for data tests. A subquery. -#}
+{% macro archived_rows(relation, months=none) -%}
+    ({{ archived_select(relation, archive_files(relation, months) if execute else []) }})
 {%- endmacro %}
 
 {#- A load_at 'YYYY-MM-DD HH:MM:SS[.f...]' as 'YYYYMMDDTHHMMSSffffff': the
@@ -163,30 +154,75 @@
     {{ return(text[0:4] ~ text[5:7] ~ text[8:10] ~ 'T' ~ text[11:13] ~ text[14:16] ~ text[17:19] ~ (text[20:] ~ '000000')[0:6]) }}
 {%- endmacro %}
 
-{#- The complete archive files of a table ([path, month, stamp] each, by
-    path), optionally only those of the given months. A file is
-    <table archive>/month=YYYY-MM/run-<stamp>-<dbt invocation id>.parquet;
-    DuckDB writes it as tmp_run-... and renames it when it is complete, so
-    the pattern never matches an unfinished one. -#}
+{#- An archive file's name: run-<stamp of this run's load_at>-<dbt's
+    invocation id>.parquet, unique per run. -#}
+{% macro archive_file_name() -%}
+    {{ return('run-' ~ archive_stamp(load_at()) ~ '-' ~ invocation_id ~ '.parquet') }}
+{%- endmacro %}
+
+{#- The complete archive files of a table, [path, month, stamp] each by path,
+    optionally only those of the given months: <table archive>/month=YYYY-MM/
+    run-<stamp>-<invocation>.parquet. -#}
 {% macro archive_files(relation, months=none) -%}
-    {%- set pattern = table_archive_dir(relation) ~ '/month=*/run-*.parquet' -%}
-    {%- set query -%}
-        select file from glob({{ sql_quote(pattern) }}) order by file
-    {%- endset -%}
     {%- set files = [] -%}
-    {%- for path in run_query(query).columns[0].values() -%}
+    {%- for path in archive_file_paths(relation) | sort -%}
         {%- set parts = path.split('/') -%}
         {%- set month = parts[-2][6:] -%}
-        {%- if months is none or month in months -%}
+        {%- if parts[-2].startswith('month=') and parts[-1].startswith('run-') and parts[-1].endswith('.parquet')
+            and (months is none or month in months) -%}
             {%- do files.append([path, month, parts[-1][4:25]]) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(files) }}
 {%- endmacro %}
 
-{#- The list literal of the given files' paths. -#}
-{% macro file_list(files) -%}
-    [{%- for file in files %}{{ sql_quote(file[0]) }}{{ ", " if not loop.last }}{% endfor -%}]
+{#- Every file of a table's archive, by path. On DuckDB, DuckDB writes each
+    file as tmp_run-... and renames it when complete: the glob never matches
+    an unfinished one. -#}
+{% macro archive_file_paths(relation) -%}
+    {{ return(adapter.dispatch('archive_file_paths', 'podcast')(relation)) }}
+{%- endmacro %}
+
+{% macro default__archive_file_paths(relation) -%}
+    {%- set pattern = table_archive_dir(relation) ~ '/month=*/run-*.parquet' -%}
+    {{ return(run_query('select file from glob(' ~ sql_quote(pattern) ~ ')').columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- A select of the given archive files' rows with `relation`'s columns (or
+    only `columns`), each cast to the relation's type or to `casts`'s;
+    optionally only the rows loaded after `since`. No row without a file. -#}
+{% macro archived_select(relation, files, columns=none, since=none, casts={}) -%}
+    {%- set typed = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- if columns is none or column.name in columns -%}
+            {%- do typed.append([column.name, casts[column.name] if column.name in casts else column.data_type]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not files -%}
+    select
+        {%- for name, type in typed %}
+        cast({{ name }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ relation }} where false
+    {%- else -%}
+    select * from (
+        {{ adapter.dispatch('archived_files_select', 'podcast')(files, typed, since) }}
+    ) as archived
+    {%- if since %}
+    where archived.load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
+    {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__archived_files_select(files, typed, since) -%}
+    select
+        {%- for name, type in typed %}
+        cast({{ name }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+        {%- if since and 'load_at' not in (typed | map('first') | list) %},
+        load_at
+        {%- endif %}
+    from read_parquet([{%- for file in files %}{{ sql_quote(file[0]) }}{{ ", " if not loop.last }}{% endfor -%}])
 {%- endmacro %}
 
 {#- A column as it is archived: as it is, or cast as `archive_casts` says
@@ -200,24 +236,37 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A directory, created if it is missing, its parent existing. DuckDB has no
-    statement that only creates a directory; a partitioned COPY creates its
-    target directory, and with no row it writes no file (overwrite_or_ignore
-    leaves whatever the directory holds alone). -#}
-{% macro ensure_directory(path) -%}
-    {%- call statement('ensure_directory') -%}
-        copy (select 1 as partition, 1 as value where false) to {{ sql_quote(path) }}
-            (format parquet, partition_by (partition), overwrite_or_ignore true)
-    {%- endcall -%}
+{#- Text forms the macros compare: 'YYYY-MM' of a timestamp (an archive
+    month), 'YYYY-MM-DD' of a date, and a timestamp as its target prints it
+    (text order is time order within a target). -#}
+{% macro month_text(expression) -%}
+    {{ return(adapter.dispatch('month_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__month_text(expression) -%}
+    strftime({{ expression }}, '%Y-%m')
+{%- endmacro %}
+
+{% macro date_text(expression) -%}
+    {{ return(adapter.dispatch('date_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__date_text(expression) -%}
+    cast({{ expression }} as varchar)
+{%- endmacro %}
+
+{% macro timestamp_text(expression) -%}
+    {{ return(adapter.dispatch('timestamp_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_text(expression) -%}
+    cast({{ expression }} as varchar)
 {%- endmacro %}
 
 {#- The post-hook of the archived tables: see the top of this file. `key`:
-    the table's unique key columns. -#}
+    the table's unique key columns; `archive_casts`: how columns are cast in
+    the archive (archived_column). -#}
 {% macro archive_outside_window(key, archive_casts={}) -%}
-    {{ return(adapter.dispatch('archive_outside_window', 'podcast')(key, archive_casts)) }}
-{%- endmacro %}
-
-{% macro default__archive_outside_window(key, archive_casts) -%}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {%- set cutoff = retention_cutoff() -%}
     {%- set recorded = recorded_window(this) -%}
@@ -227,40 +276,42 @@
     {%- set bound = latest([cutoff, recorded.archived_before]) -%}
     {%- set loaded_through = latest([
         recorded.loaded_through,
-        run_query('select cast(max(load_at) as varchar) from ' ~ this).columns[0].values()[0]
+        run_query('select ' ~ timestamp_text('max(load_at)') ~ ' from ' ~ this).columns[0].values()[0]
     ]) -%}
     {%- if bound -%}
         {%- set months_query -%}
-            select distinct strftime(timestamp, '%Y-%m') from {{ this }}
-            where timestamp < cast({{ sql_quote(bound) }} as date) order by 1
+            select distinct {{ month_text('timestamp') }} from {{ this }}
+            where timestamp < cast({{ sql_quote(bound) }} as date)
         {%- endset -%}
         {%- set months = run_query(months_query).columns[0].values() | list -%}
         {%- set archived = archive_files(this, months) if months else [] -%}
         {%- set in_archive -%}
             exists (
-                select 1 from read_parquet({{ file_list(archived) }}) as archived
+                select 1 from ({{ archived_select(this, archived, columns=key, casts=archive_casts) }}) as archived
                 where
                 {%- for column in key %}
-                    archived.{{ column }} = {{ archived_column(column, archive_casts, 'kept.') }}{{ " and" if not loop.last }}
+                    archived.{{ column }} = {{ archived_column(column, archive_casts, this.identifier ~ '.') }}{{ " and" if not loop.last }}
                 {%- endfor %}
             )
         {%- endset -%}
         {%- if cutoff and months -%}
-            {%- do archive_rows_before(cutoff, in_archive if archived else none, archive_casts) -%}
+            {%- do adapter.dispatch('archive_rows_before', 'podcast')(cutoff, in_archive if archived else none, archive_casts) -%}
+            {%- call statement('delete_outside_window') -%}
+                delete from {{ this }} where timestamp < cast({{ sql_quote(cutoff) }} as date)
+            {%- endcall -%}
         {%- endif -%}
         {%- if archived and bound != cutoff -%}
             {%- call statement('delete_archived') -%}
-                delete from {{ this }} as kept
-                where kept.timestamp < cast({{ sql_quote(bound) }} as date) and {{ in_archive }}
+                delete from {{ this }}
+                where timestamp < cast({{ sql_quote(bound) }} as date) and {{ in_archive }}
             {%- endcall -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(record_window(this, cutoff, bound, loaded_through)) }}
 {%- endmacro %}
 
-{#- The latest of the given texts (dates, or timestamps as DuckDB prints
-    them: their text order is their time order), ignoring none; none if all
-    are none. -#}
+{#- The latest of the given texts (dates, or timestamps as timestamp_text
+    prints them), ignoring none; none if all are none. -#}
 {% macro latest(texts) -%}
     {%- set given = texts | reject('none') | map('string') | list -%}
     {{ return(given | max if given else none) }}
@@ -270,7 +321,7 @@
     text, each none when not recorded. -#}
 {% macro recorded_window(relation) -%}
     {%- set query -%}
-        select cast(archived_before as varchar), cast(loaded_through as varchar)
+        select {{ date_text('archived_before') }}, {{ timestamp_text('loaded_through') }}
         from {{ retention_record_relation() }}
         where table_name = {{ sql_quote(retention_table_name(relation)) }}
     {%- endset -%}
@@ -281,28 +332,27 @@
     }) }}
 {%- endmacro %}
 
-{#- Steps (1) and (2) of the post-hook on DuckDB: the rows of {{ this }}
-    before `cutoff` that are not in the archive (`in_archive`: the condition
-    that a row `kept` is; none when the months concerned have no archive
-    file) written to one new file per month, then every row before `cutoff`
-    deleted. Each file goes to a temporary name (tmp_run-...) and is renamed
-    when complete (DuckDB closes it first; it does not fsync it). -#}
-{% macro archive_rows_before(cutoff, in_archive, archive_casts) -%}
+{#- Step (1) of the post-hook on DuckDB: the rows of {{ this }} before
+    `cutoff` that are not in the archive (`in_archive`: the condition that a
+    row is; none when the months concerned have no archive file) written to
+    one new file per month. Each goes to a temporary name (tmp_run-...) and
+    is renamed when complete (DuckDB closes it first; it does not fsync it).
+    DuckDB creates no directory for a plain COPY: ensure_directory does. -#}
+{% macro default__archive_rows_before(cutoff, in_archive, archive_casts) -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
     {%- call statement('select_rows_to_archive') -%}
         create or replace temporary table podcast_rows_to_archive as
         select
             {%- for column in columns %}
-            {{ archived_column(column, archive_casts, 'kept.') }} as {{ column }},
+            {{ archived_column(column, archive_casts, this.identifier ~ '.') }} as {{ column }},
             {%- endfor %}
-            strftime(kept.timestamp, '%Y-%m') as archive_month
-        from {{ this }} as kept
-        where kept.timestamp < cast({{ sql_quote(cutoff) }} as date)
+            {{ month_text(this.identifier ~ '.timestamp') }} as archive_month
+        from {{ this }}
+        where {{ this.identifier }}.timestamp < cast({{ sql_quote(cutoff) }} as date)
         {%- if in_archive %}
             and not {{ in_archive }}
         {%- endif %}
     {%- endcall -%}
-    {%- set file_name = 'run-' ~ archive_stamp(load_at()) ~ '-' ~ invocation_id ~ '.parquet' -%}
     {%- set months = run_query('select distinct archive_month from podcast_rows_to_archive order by 1').columns[0].values() | list -%}
     {%- if months -%}
         {%- do ensure_directory(archive_dir()) -%}
@@ -316,14 +366,22 @@
                 select * exclude (archive_month) from podcast_rows_to_archive
                 where archive_month = {{ sql_quote(month) }}
                 order by timestamp
-            ) to {{ sql_quote(month_dir ~ '/' ~ file_name) }} (format parquet, use_tmp_file true)
+            ) to {{ sql_quote(month_dir ~ '/' ~ archive_file_name()) }} (format parquet, use_tmp_file true)
         {%- endcall -%}
     {%- endfor -%}
     {%- call statement('drop_rows_to_archive') -%}
         drop table temp.main.podcast_rows_to_archive
     {%- endcall -%}
-    {%- call statement('delete_outside_window') -%}
-        delete from {{ this }} where timestamp < cast({{ sql_quote(cutoff) }} as date)
+{%- endmacro %}
+
+{#- A directory, created if it is missing, its parent existing. DuckDB has no
+    statement that only creates a directory; a partitioned COPY creates its
+    target directory, and with no row it writes no file (overwrite_or_ignore
+    leaves whatever the directory holds alone). -#}
+{% macro ensure_directory(path) -%}
+    {%- call statement('ensure_directory') -%}
+        copy (select 1 as partition, 1 as value where false) to {{ sql_quote(path) }}
+            (format parquet, partition_by (partition), overwrite_or_ignore true)
     {%- endcall -%}
 {%- endmacro %}
 
@@ -346,20 +404,4 @@
         {{ sql_quote(archive_dir()) }},
         {{ 'cast(' ~ sql_quote(loaded_through) ~ ' as ' ~ timestamp_type() ~ ')' if loaded_through else 'null' }},
         cast({{ sql_quote(load_at()) }} as {{ timestamp_type() }})
-{%- endmacro %}
-
-{#- A relation of the rows archived from `relation` (their archived columns),
-    optionally only those of the given months: the archive's files, or no
-    row when there is none. For data tests. -#}
-{% macro archived_rows(relation, months=none) -%}
-    {{ return(adapter.dispatch('archived_rows', 'podcast')(relation, months)) }}
-{%- endmacro %}
-
-{% macro default__archived_rows(relation, months) -%}
-    {%- set files = archive_files(relation, months) if execute else [] -%}
-    {%- if files -%}
-    (select * from read_parquet({{ file_list(files) }}))
-    {%- else -%}
-    (select * from {{ relation }} where false)
-    {%- endif -%}
 {%- endmacro %}
