@@ -8,7 +8,7 @@
 {%- set months = none -%}
 {%- if execute and not flags.FULL_REFRESH -%}
     {%- set months_query -%}
-        select distinct strftime({{ parse_valid_timestamp('timestamp') }}, '%Y-%m')
+        select distinct {{ month_text(parse_valid_timestamp('timestamp')) }}
         from {{ ref('raw_events_validated') }}
         where
             {{ list_is_empty('validation_errors') }}

@@ -194,8 +194,9 @@
 {% macro archived_select(relation, files, columns=none, since=none, casts={}) -%}
     {%- set typed = [] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if columns is none or column.name in columns -%}
-            {%- do typed.append([column.name, casts[column.name] if column.name in casts else column.data_type]) -%}
+        {%- set name = column.name | lower -%}
+        {%- if columns is none or name in columns -%}
+            {%- do typed.append([name, casts[name] if name in casts else column.data_type]) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if not files -%}
@@ -339,7 +340,7 @@
     is renamed when complete (DuckDB closes it first; it does not fsync it).
     DuckDB creates no directory for a plain COPY: ensure_directory does. -#}
 {% macro default__archive_rows_before(cutoff, in_archive, archive_casts) -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- call statement('select_rows_to_archive') -%}
         create or replace temporary table podcast_rows_to_archive as
         select
