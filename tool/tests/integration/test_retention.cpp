@@ -578,6 +578,83 @@ SCENARIO(
     }
 }
 
+SCENARIO("Lengthening the window or turning retention off brings no archived event back",
+         "[retention]") {
+    GIVEN(
+        "events archived by a 7-day window, then runs with a 30-day window and none, each "
+        "a full refresh, then a file with a new old event and a duplicate of an archived one") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            std::vector<int> exit_codes;
+            std::vector<std::string> kept_after_archiving, kept_longer, kept_without, kept_last;
+            std::vector<std::string> files_after_archiving, files_last;
+            std::vector<std::string> archived_last;
+        };
+        auto& s = once([] {
+            State state;
+            const auto kept = [&] {
+                return rows_as_text(state.ws->query(
+                    "select user_id, timestamp from silver.cleansed_events union all select "
+                    "user_id, timestamp from gold.fact_user_interactions order by all"));
+            };
+            const auto files = [&] {
+                return rows_as_text(state.ws->query("select file from glob('" +
+                                                    (archive_of(*state.ws) / "*/*/*").string() +
+                                                    "') order by 1"));
+            };
+            const std::string now = "2024-08-21 12:00:00";
+            state.ws->drop("2024-08-20/events.json",
+                           event_line("play", "user_1", "ep_1", "2024-08-01T10:00:00", 100) +
+                               event_line("play", "user_2", "ep_1", "2024-08-10T10:00:00", 100) +
+                               event_line("play", "user_3", "ep_1", "2024-08-20T10:00:00", 100));
+            state.exit_codes.push_back(run_retained(*state.ws, now, 7).exit_code);
+            state.kept_after_archiving = kept();
+            state.files_after_archiving = files();
+            state.exit_codes.push_back(
+                run_retained(*state.ws, now, 30, {"--full-refresh"}).exit_code);
+            state.kept_longer = kept();
+            state.exit_codes.push_back(
+                state.ws->run({"--var", "now=" + now, "--full-refresh"}).exit_code);
+            state.kept_without = kept();
+            state.ws->drop("2024-08-21/events.json",
+                           event_line("play", "user_4", "ep_2", "2024-08-05T10:00:00", 100) +
+                               event_line("play", "user_1", "ep_1", "2024-08-01T10:00:00", 555));
+            state.exit_codes.push_back(state.ws->run({"--var", "now=" + now}).exit_code);
+            state.kept_last = kept();
+            state.files_last = files();
+            state.archived_last = rows_as_text(state.ws->query(
+                "select user_id, duration from " + archived(*state.ws, "cleansed_events") +
+                " union all select user_id, duration from " +
+                archived(*state.ws, "fact_user_interactions") + " order by all"));
+            return state;
+        });
+        WHEN("the runs are done") {
+            THEN("every run succeeded") { REQUIRE(std::vector<int>{0, 0, 0, 0} == s.exit_codes); }
+            THEN("the 7-day window archived the two older events") {
+                REQUIRE(std::vector<std::string>{"user_3|2024-08-20 10:00:00",
+                                                 "user_3|2024-08-20 10:00:00"} ==
+                        s.kept_after_archiving);
+                REQUIRE(2 == s.files_after_archiving.size());
+            }
+            THEN("a longer window and no window keep them archived, even rebuilt from bronze") {
+                REQUIRE(s.kept_after_archiving == s.kept_longer);
+                REQUIRE(s.kept_after_archiving == s.kept_without);
+            }
+            THEN(
+                "without a window a new old event stays, and a duplicate of an archived one "
+                "does not, and nothing is archived again") {
+                REQUIRE(std::vector<std::string>{"user_3|2024-08-20 10:00:00",
+                                                 "user_3|2024-08-20 10:00:00",
+                                                 "user_4|2024-08-05 10:00:00",
+                                                 "user_4|2024-08-05 10:00:00"} == s.kept_last);
+                REQUIRE(s.files_after_archiving == s.files_last);
+                REQUIRE(std::vector<std::string>{"user_1|100", "user_1|100", "user_2|100",
+                                                 "user_2|100"} == s.archived_last);
+            }
+        }
+    }
+}
+
 SCENARIO("podcast query reads the archive directory and nothing beside it",
          "[retention][edge][query]") {
     GIVEN(
