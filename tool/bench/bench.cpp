@@ -21,7 +21,7 @@
 #include "podcast/database.hpp"
 #include "podcast/generate.hpp"
 #include "podcast/paths.hpp"
-#include "podcast/run.hpp"
+#include "podcast/run_record.hpp"
 #include "podcast/table.hpp"
 
 namespace fs = std::filesystem;

@@ -1,15 +1,11 @@
 #include "podcast/run.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <set>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -23,48 +19,29 @@
 #include "podcast/paths.hpp"
 #include "podcast/process.hpp"
 #include "podcast/reference_data.hpp"
+#include "podcast/run_record.hpp"
+#include "podcast/run_summary.hpp"
 #include "podcast/settings.hpp"
 #include "podcast/warehouse.hpp"
 
+// A run in stages: prepare (paths, inputs, vars, the lock, the load plan, the inputs'
+// fingerprint), then either "nothing new" or the dbt build, then the summary of dbt's artifacts
+// (run_summary.hpp) and of the warehouse, printed, and a RunRecord for the runs log at each end.
 namespace podcast {
 namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::system_clock;
 
-// While dbt runs, this process ignores SIGINT (Ctrl-C reaches dbt too, which stops cleanly) and
-// SIGPIPE (a closed stdout must not kill it), so it always reports how the run ended and records
-// it. dbt itself starts with default signal handling (run_process resets it).
-class ShieldFromSignals {
-public:
-    ShieldFromSignals() {
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        ::sigemptyset(&ignore.sa_mask);
-        ::sigaction(SIGINT, &ignore, &previous_interrupt_);
-        ::sigaction(SIGPIPE, &ignore, &previous_pipe_);
-    }
-    ShieldFromSignals(const ShieldFromSignals&) = delete;
-    ShieldFromSignals& operator=(const ShieldFromSignals&) = delete;
-    ~ShieldFromSignals() {
-        ::sigaction(SIGINT, &previous_interrupt_, nullptr);
-        ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
-    }
-
-private:
-    struct sigaction previous_interrupt_ {};
-    struct sigaction previous_pipe_ {};
-};
-
 fs::path absolute_path(const fs::path& path) { return fs::absolute(path).lexically_normal(); }
 
-std::string iso_time(Clock::time_point time) {
-    std::string text = format_load_at(time);
-    text[10] = 'T';
-    return text + "Z";
+std::string target_name(Target target) { return target == Target::prod ? "prod" : "dev"; }
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string target_name(Target target) { return target == Target::prod ? "prod" : "dev"; }
+// ---- Prepare ------------------------------------------------------------------------------------
 
 Result<void> check_inputs(const RunOptions& options) {
     std::error_code error;
@@ -107,18 +84,256 @@ Result<std::vector<ReferenceRows>> check_reference_data(const fs::path& given_re
     return checked;
 }
 
+// What the run loads, decided before dbt starts: the loading directory's event files whose names
+// are not in the warehouse's record, each checked against the load contract.
+struct LoadPlan {
+    std::vector<std::string> listed;   // every event file of the loading directory
+    std::vector<std::string> ignored;  // other files there
+    std::vector<CheckedFile> new_files;
+    double check_seconds = 0;
+};
+
+Result<LoadPlan> plan_load(const RunOptions& options) {
+    auto listing = list_loading_directory(options.data_dir);
+    if (!listing) {
+        return std::unexpected(listing.error());
+    }
+    // The prod target's record is in Snowflake, which this process cannot read: every event file
+    // is checked, and the warehouse loads those its record lacks.
+    auto record = options.target == Target::prod
+                      ? Result<LoadRecord>{}
+                      : read_load_record(options.warehouse, LockMode::already_held);
+    if (!record) {
+        return std::unexpected(record.error());
+    }
+    auto names = new_event_files(options.data_dir, listing->event_files, *record);
+    if (!names) {
+        return std::unexpected(names.error());
+    }
+    LoadPlan plan;
+    for (const auto& file : listing->event_files) {
+        plan.listed.push_back(file.name);
+    }
+    plan.ignored = std::move(listing->ignored);
+    const auto started = std::chrono::steady_clock::now();
+    auto checked = check_event_files(options.data_dir, *names, 2);
+    if (!checked) {
+        return std::unexpected(checked.error());
+    }
+    plan.new_files = std::move(*checked);
+    plan.check_seconds = seconds_since(started);
+    return plan;
+}
+
+// What a run's inputs were, beyond the event files: if the last successful run had the same, and
+// every event file is already loaded, a new run would change nothing.
+Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann::json& vars) {
+    std::string text = target_name(options.target) + "\n" + options.data_dir.string() + "\n" +
+                       options.dbt_project.string() + "\n" + vars.dump() + "\n";
+    for (const char* name : {"users.csv", "episodes.csv"}) {
+        auto checksum = md5_file(options.reference_dir / name);
+        if (!checksum) {
+            return std::unexpected(checksum.error());
+        }
+        text += *checksum + "\n";
+    }
+    return md5_hex(text);
+}
+
+// The fields of a runs-log line that every outcome has.
+RunRecord record_of(const RunOptions& options, Clock::time_point start, RunOutcome outcome) {
+    RunRecord record;
+    record.start = start;
+    record.outcome = outcome;
+    record.warehouse = options.warehouse;
+    record.target = target_name(options.target);
+    return record;
+}
+
+// The first day of the window this run keeps (archive.hpp), or none without var retention_days:
+// from var now, else the run's start, as the models take it.
+std::optional<std::string> run_window_start(const nlohmann::json& vars, Clock::time_point start) {
+    if (!vars.contains("retention_days")) {
+        return std::nullopt;
+    }
+    std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(start)};
+    if (vars.contains("now")) {
+        const std::string now = vars["now"].get<std::string>();  // checked: YYYY-MM-DD ...
+        today = std::chrono::year_month_day{
+            std::chrono::year{std::stoi(now.substr(0, 4))},
+            std::chrono::month{static_cast<unsigned>(std::stoi(now.substr(5, 2)))},
+            std::chrono::day{static_cast<unsigned>(std::stoi(now.substr(8, 2)))}};
+    }
+    return window_start(today, vars["retention_days"].get<std::int64_t>());
+}
+
+// Where this run's archive is: --var archive_dir, made absolute here (dbt runs in the project
+// directory), else <warehouse>.archive. With retention, a path DuckDB would read as a glob is
+// refused before anything is loaded.
+Result<fs::path> run_archive_dir(nlohmann::json& vars, const fs::path& warehouse) {
+    fs::path dir = default_archive_dir(warehouse);
+    if (vars.contains("archive_dir")) {
+        dir = absolute_path(vars["archive_dir"].get<std::string>());
+        vars["archive_dir"] = dir.string();
+    }
+    if (vars.contains("retention_days") && !directory_kind.parse(dir.string())) {
+        return fail("the archive directory " + dir.string() +
+                        " holds a glob character (* ? [ ] { }), which DuckDB would expand: set "
+                        "another with --var archive_dir",
+                    ExitCode::usage);
+    }
+    return dir;
+}
+
+// Everything a run decides before dbt starts, with the warehouse locked.
+struct PreparedRun {
+    RunOptions options;  // every path absolute
+    Clock::time_point start;
+    std::string load_at;
+    nlohmann::json vars;  // dbt's --vars: every --var, without load_at
+    std::vector<ReferenceRows> reference_data;
+    WarehouseLock lock;
+    LoadPlan plan;
+    std::string fingerprint;
+    fs::path archive_dir;                     // retention's archive (dev)
+    std::optional<std::string> window_start;  // the window this run keeps, with retention
+};
+
+// Checks the inputs and every --var, takes the warehouse lock and plans the load, so that any
+// refusal comes before anything is loaded or replaced. A refused event file is recorded in the
+// runs log.
+Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ostream& err) {
+    RunOptions options = given;
+    options.reference_dir = absolute_path(options.reference_dir);
+    options.data_dir = absolute_path(options.data_dir);
+    options.warehouse = absolute_path(options.warehouse);
+    options.dbt_project = absolute_path(options.dbt_project);
+    if (auto checked = check_inputs(options); !checked) {
+        return std::unexpected(checked.error());
+    }
+    auto reference_data = check_reference_data(given.reference_dir);
+    if (!reference_data) {
+        return std::unexpected(reference_data.error());
+    }
+
+    const Clock::time_point start = Clock::now();
+    const std::string clock_load_at = format_load_at(start);
+    // Every --var is checked here, before anything is locked, loaded or replaced.
+    auto vars = build_vars(clock_load_at, options.vars);
+    if (!vars) {
+        return std::unexpected(vars.error());
+    }
+    // --var load_at=... pins this run's load_at (reproducible test runs).
+    const std::string load_at = (*vars)["load_at"].get<std::string>();
+    const LoadAtOrigin load_at_origin =
+        load_at == clock_load_at ? LoadAtOrigin::clock : LoadAtOrigin::var;
+    // load_at reaches dbt through the environment, not --vars: dbt re-parses the whole project
+    // whenever --vars change, but only the two models that read an environment variable when it
+    // changes.
+    vars->erase("load_at");
+    auto archive_dir = run_archive_dir(*vars, options.warehouse);
+    if (!archive_dir) {
+        return std::unexpected(archive_dir.error());
+    }
+
+    std::error_code error;
+    fs::create_directories(options.warehouse.parent_path(), error);
+    if (error) {
+        return fail("could not create " + options.warehouse.parent_path().string() + ": " +
+                    error.message());
+    }
+    auto lock = WarehouseLock::acquire_exclusive(options.warehouse, options.wait, out);
+    if (!lock) {
+        return std::unexpected(lock.error());
+    }
+    if (auto fresh = check_load_at_is_new(options.warehouse, load_at, load_at_origin); !fresh) {
+        return std::unexpected(fresh.error());
+    }
+
+    // Paths, names and the record decide what is new; the new files are checked against the load
+    // contract here, before dbt starts, so a refused file leaves the warehouse untouched.
+    auto plan = plan_load(options);
+    if (!plan) {
+        RunRecord refused = record_of(options, start, RunOutcome::refused);
+        refused.end = Clock::now();
+        refused.error = plan.error().message;
+        refused.append(err);
+        return std::unexpected(plan.error());
+    }
+    // dbt cannot list a local directory on Snowflake: the run names the loading directory's
+    // event files (relative names), and the warehouse PUTs those not loaded yet to the stage.
+    if (options.target == Target::prod && !vars->contains("event_files")) {
+        (*vars)["event_files"] = plan->listed;
+    }
+    auto fingerprint = inputs_fingerprint(options, *vars);
+    if (!fingerprint) {
+        return std::unexpected(fingerprint.error());
+    }
+    auto window = run_window_start(*vars, start);
+    return PreparedRun{std::move(options),
+                       start,
+                       load_at,
+                       std::move(*vars),
+                       std::move(*reference_data),
+                       std::move(*lock),
+                       std::move(*plan),
+                       std::move(*fingerprint),
+                       std::move(*archive_dir),
+                       std::move(window)};
+}
+
+// True when the last recorded run succeeded with the same inputs, no event file is new, every
+// layer has taken in the latest load (a run stopped after its load step has not), and the archived
+// tables keep the window this run would keep (none without retention: with retention, a new day
+// moves the window even when no file is new). Only a dev run without --full-refresh can be up to
+// date.
+bool nothing_new(const PreparedRun& run) {
+    if (run.options.target != Target::dev || run.options.full_refresh != FullRefresh::no ||
+        !run.plan.new_files.empty()) {
+        return false;
+    }
+    const auto record = last_run_record(run.options.warehouse);
+    const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
+    if ((outcome != outcome_name(RunOutcome::success) &&
+         outcome != outcome_name(RunOutcome::up_to_date)) ||
+        record.value("inputs", "") != run.fingerprint) {
+        return false;  // a failed run, one that never finished ("started"), or other inputs
+    }
+    auto reader = WarehouseReader::open(run.options.warehouse, LockMode::already_held);
+    if (!reader) {
+        return false;
+    }
+    const auto& cleansed = archived_tables()[0];
+    const auto& fact = archived_tables()[1];
+    // A window start is made of digits and dashes (archive.hpp).
+    const std::string window = run.window_start ? "window_start = date '" + *run.window_start + "'"
+                                                : "window_start is null";
+    auto caught_up = reader->query(
+        "select (select max(load_at) from bronze.raw_events) is not distinct from "
+        "(select max(load_at) from bronze.raw_events_validated) "
+        "and (select max(load_at) from bronze.raw_events_validated where "
+        "len(validation_errors) = 0) is not distinct from " +
+        taken_in_sql(cleansed) + " and " + taken_in_sql(cleansed) + " is not distinct from " +
+        taken_in_sql(fact) + " and (select count(*) from silver.retention_record where " + window +
+        ") = " + std::to_string(archived_tables().size()));
+    return caught_up && caught_up->rows.size() == 1 &&
+           caught_up->rows.front().front().value_or("") == "true";
+}
+
+// ---- The dbt build ------------------------------------------------------------------------------
+
 // The checked reference data, written in the one form the seeds load (reference_data.hpp) to
 // <warehouse>.dbt/reference/ for the duration of the run: a run never writes into the dbt project.
 // dbt would write a seed's SQL over a CSV outside the project; the project's noop_statement
 // (macros/seed_write.sql) keeps it from writing anything there.
 class StagedReferenceFiles {
 public:
-    static Result<StagedReferenceFiles> stage(const RunOptions& options,
+    static Result<StagedReferenceFiles> stage(const fs::path& warehouse,
                                               const std::vector<ReferenceRows>& checked) {
-        StagedReferenceFiles staged(dbt_state_dir_for(options.warehouse) / "reference");
+        StagedReferenceFiles staged(dbt_state_dir_for(warehouse) / "reference");
         // dbt-duckdb loads a seed with COPY ... FROM '<path>', the path unquoted.
         if (staged.directory_.string().find('\'') != std::string::npos) {
-            return fail("--warehouse " + options.warehouse.string() +
+            return fail("--warehouse " + warehouse.string() +
                             ": a path with a single quote cannot be given to dbt's seed load",
                         ExitCode::usage);
         }
@@ -129,7 +344,8 @@ public:
         }
         for (std::size_t i = 0; i < checked.size(); ++i) {
             const auto& file = reference_files()[i];
-            if (auto written = write_reference_file(staged.directory_ / file.name, file, checked[i]);
+            if (auto written =
+                    write_reference_file(staged.directory_ / file.name, file, checked[i]);
                 !written) {
                 return std::unexpected(written.error());
             }
@@ -156,6 +372,102 @@ private:
     explicit StagedReferenceFiles(fs::path directory) : directory_(std::move(directory)) {}
     fs::path directory_;
 };
+
+// Where dbt works for a warehouse, all under <warehouse>.dbt: never in the project.
+struct DbtStatePaths {
+    fs::path manifest;  // the checked new files the load reads
+    fs::path target;    // DBT_TARGET_PATH
+    fs::path logs;      // DBT_LOG_PATH
+
+    explicit DbtStatePaths(const fs::path& warehouse)
+        : manifest(dbt_state_dir_for(warehouse) / "load_manifest.csv"),
+          target(dbt_state_dir_for(warehouse) / "target"),
+          logs(dbt_state_dir_for(warehouse) / "logs") {}
+};
+
+// dbt build on the project with the run's target, vars and environment.
+ProcessSpec dbt_build_command(const PreparedRun& run, const fs::path& reference_dir) {
+    const RunOptions& options = run.options;
+    const DbtStatePaths state(options.warehouse);
+    ProcessSpec spec;
+    spec.executable = options.dbt;
+    spec.working_directory = options.dbt_project;
+    spec.arguments = {"build", "--project-dir", options.dbt_project.string(), "--profiles-dir",
+                      options.dbt_project.string(), "--target", target_name(options.target),
+                      "--log-format", "json", "--vars", run.vars.dump(),
+                      // Unit tests pin the SQL logic on fixed inputs: `make test` runs them, a
+                      // production run need not.
+                      "--exclude-resource-type", "unit_test"};
+    if (options.full_refresh == FullRefresh::yes) {
+        spec.arguments.emplace_back("--full-refresh");
+    }
+    spec.environment = {
+        {"PODCAST_WAREHOUSE", options.warehouse.string()},
+        {"PODCAST_DATA_DIR", options.data_dir.string()},
+        {"PODCAST_REFERENCE_DIR", reference_dir.string()},
+        {"PODCAST_LOAD_AT", run.load_at},
+        // The new files, checked: the load reads exactly these and records them.
+        {"PODCAST_LOAD_MANIFEST", state.manifest.string()},
+        // Data tests that can check only rows loaded since the last successful run do so.
+        {"PODCAST_TESTED_SINCE", tested_since(options.warehouse, run.fingerprint,
+                                              options.full_refresh == FullRefresh::yes)},
+        {"DBT_TARGET_PATH", state.target.string()},
+        {"DBT_LOG_PATH", state.logs.string()},
+    };
+    if (std::getenv("DBT_SEND_ANONYMOUS_USAGE_STATS") == nullptr) {
+        spec.environment.emplace_back("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
+    }
+    return spec;
+}
+
+// While dbt runs, this process ignores SIGINT (Ctrl-C reaches dbt too, which stops cleanly) and
+// SIGPIPE (a closed stdout must not kill it), so it always reports how the run ended and records
+// it. dbt itself starts with default signal handling (run_process resets it).
+class ShieldFromSignals {
+public:
+    ShieldFromSignals() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigemptyset(&ignore.sa_mask);
+        ::sigaction(SIGINT, &ignore, &previous_interrupt_);
+        ::sigaction(SIGPIPE, &ignore, &previous_pipe_);
+    }
+    ShieldFromSignals(const ShieldFromSignals&) = delete;
+    ShieldFromSignals& operator=(const ShieldFromSignals&) = delete;
+    ~ShieldFromSignals() {
+        ::sigaction(SIGINT, &previous_interrupt_, nullptr);
+        ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
+    }
+
+private:
+    struct sigaction previous_interrupt_ {};
+    struct sigaction previous_pipe_ {};
+};
+
+// Runs dbt to its end, printing each finished node on `out`, and collects what it left: its exit
+// status, its log and the run_results.json it wrote.
+Result<DbtOutcome> invoke_dbt(const ProcessSpec& spec, const fs::path& run_results_path,
+                              std::ostream& out) {
+    std::error_code ignored;
+    fs::remove(run_results_path, ignored);  // a stale one must not be read as this run's
+    DbtOutcome dbt;
+    const auto started = std::chrono::steady_clock::now();
+    const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
+        if (auto node = dbt.log.consume(line)) {
+            out << format_progress(*node) << std::endl;
+        }
+    });
+    dbt.wall_seconds = seconds_since(started);
+    if (!exit_status) {
+        return std::unexpected(exit_status.error());
+    }
+    dbt.exit_status = *exit_status;
+    std::ifstream run_results(run_results_path);
+    dbt.run_results = nlohmann::json::parse(run_results, nullptr, false);
+    return dbt;
+}
+
+// ---- The warehouse after the build --------------------------------------------------------------
 
 // What the warehouse says about this run, read after dbt has exited.
 struct WarehouseSummary {
@@ -233,205 +545,25 @@ std::int64_t sum_column(const Table& table, std::size_t column) {
     return total;
 }
 
-Table steps_table(const RunResultsSummary& summary, double wall_seconds) {
-    Table table;
-    table.columns = {{"step", ColumnKind::text}, {"seconds", ColumnKind::real}};
-    auto seconds_text = [](double seconds) {
-        char text[32];
-        std::snprintf(text, sizeof text, "%.2f", seconds);
-        return std::string(text);
-    };
-    for (const auto& step : summary.steps) {
-        table.rows.push_back({step.step, seconds_text(step.seconds)});
+// The warehouse's figures for the runs log's counts: files, rows and invalid rows this run loaded,
+// and the rows per layer.
+void add_warehouse_counts(const WarehouseSummary& summary, nlohmann::ordered_json& counts) {
+    counts["files_loaded"] = summary.files.rows.size();
+    counts["rows_loaded"] = sum_column(summary.files, 1);
+    counts["invalid_rows"] = summary.invalid_rows ? std::stoll(*summary.invalid_rows) : 0;
+    nlohmann::ordered_json layers = nlohmann::ordered_json::object();
+    for (const auto& row : summary.layers.rows) {
+        layers[*row[1]] =
+            row[2] ? nlohmann::ordered_json(std::stoll(*row[2])) : nlohmann::ordered_json();
     }
-    table.rows.push_back({std::string("total"), seconds_text(wall_seconds)});
-    return table;
+    counts["layers"] = std::move(layers);
 }
+
+// ---- Printing -----------------------------------------------------------------------------------
 
 void print_section(std::ostream& out, const std::string& title, const Table& table) {
     out << '\n' << title << '\n';
     print_text_table(table, out);
-}
-
-// Prints the failing nodes on `err` and picks the one-line error the run ends with.
-Error failure_of(const DbtLog& log, int exit_status, std::ostream& err) {
-    for (const auto& failure : log.failures()) {
-        // DuckDB's hints (a setting to try, a caret under the SQL) are no help to a user here.
-        err << "failed: " << failure.resource_type << ' ' << failure.name << ": "
-            << duckdb_message(failure.message.c_str()) << '\n';
-    }
-    for (std::size_t i = 0; i + 1 < log.errors().size(); ++i) {
-        err << "dbt: " << log.errors()[i] << '\n';
-    }
-    if (log.load_contract_violation()) {
-        return Error{*log.load_contract_violation(), ExitCode::failure};
-    }
-    if (!log.errors().empty()) {
-        return Error{"dbt build failed: " + log.errors().back(), ExitCode::failure};
-    }
-    if (!log.failures().empty()) {
-        const auto& first = log.failures().front();
-        return Error{"dbt build failed: " + std::to_string(log.failures().size()) +
-                         " node(s) failed, first " + first.resource_type + " " + first.name,
-                     ExitCode::failure};
-    }
-    if (!log.other_output().empty()) {
-        return Error{"dbt build exited with status " + std::to_string(exit_status) + ": " +
-                         log.other_output().back(),
-                     ExitCode::failure};
-    }
-    return Error{"dbt build exited with status " + std::to_string(exit_status), ExitCode::failure};
-}
-
-// One write() of the whole line with O_APPEND, so records never interleave and a failed write
-// leaves at most one torn line; a torn last line (disk full, a kill) gets its '\n' first, so
-// the new record starts a line of its own. Readers skip lines that do not parse.
-void append_run_record(const fs::path& warehouse, const nlohmann::ordered_json& record,
-                       std::ostream& err) {
-    const fs::path path = runs_log_for(warehouse);
-    std::string line = record.dump() + "\n";
-    const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    bool written = fd >= 0;
-    if (written) {
-        char last = '\n';
-        if (::pread(fd, &last, 1, std::max<off_t>(::lseek(fd, 0, SEEK_END) - 1, 0)) == 1 &&
-            last != '\n') {
-            line.insert(line.begin(), '\n');
-        }
-        written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-        ::close(fd);
-    }
-    if (!written) {
-        err << "warning: could not append to " << path.string() << '\n';
-    }
-}
-
-// What a run's inputs were, beyond the event files: if the last successful run had the same, and
-// every event file is already loaded, a new run would change nothing.
-Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann::json& vars) {
-    std::string text = target_name(options.target) + "\n" + options.data_dir.string() + "\n" +
-                       options.dbt_project.string() + "\n" + vars.dump() + "\n";
-    for (const char* name : {"users.csv", "episodes.csv"}) {
-        auto checksum = md5_file(options.reference_dir / name);
-        if (!checksum) {
-            return std::unexpected(checksum.error());
-        }
-        text += *checksum + "\n";
-    }
-    return md5_hex(text);
-}
-
-// True when the last recorded run succeeded with the same inputs, no event file is new, every
-// layer has taken in the latest load (a run stopped after its load step has not), and the
-// archived tables keep the window this run would keep (`window_start`, none without retention):
-// with retention, a new day moves the window even when no file is new.
-bool nothing_new(const RunOptions& options, const std::string& fingerprint, bool no_new_files,
-                 const std::optional<std::string>& window_start) {
-    if (!no_new_files) {
-        return false;
-    }
-    const auto record = last_run_record(options.warehouse);
-    const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
-    if ((outcome != "success" && outcome != "up to date") ||
-        record.value("inputs", "") != fingerprint) {
-        return false;  // a failed run, one that never finished ("started"), or other inputs
-    }
-    auto reader = WarehouseReader::open(options.warehouse, LockMode::already_held);
-    if (!reader) {
-        return false;
-    }
-    const auto& cleansed = archived_tables()[0];
-    const auto& fact = archived_tables()[1];
-    // window_start is made of digits and dashes (archive.hpp).
-    const std::string window =
-        window_start ? "window_start = date '" + *window_start + "'" : "window_start is null";
-    auto caught_up = reader->query(
-        "select (select max(load_at) from bronze.raw_events) is not distinct from "
-        "(select max(load_at) from bronze.raw_events_validated) "
-        "and (select max(load_at) from bronze.raw_events_validated where "
-        "len(validation_errors) = 0) is not distinct from " +
-        taken_in_sql(cleansed) + " and " + taken_in_sql(cleansed) + " is not distinct from " +
-        taken_in_sql(fact) + " and (select count(*) from silver.retention_record where " + window +
-        ") = " + std::to_string(archived_tables().size()));
-    return caught_up && caught_up->rows.size() == 1 &&
-           caught_up->rows.front().front().value_or("") == "true";
-}
-
-// The first day of the window this run keeps (archive.hpp), or none without var retention_days:
-// from var now, else the run's start, as the models take it.
-std::optional<std::string> run_window_start(const nlohmann::json& vars, Clock::time_point start) {
-    if (!vars.contains("retention_days")) {
-        return std::nullopt;
-    }
-    std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(start)};
-    if (vars.contains("now")) {
-        const std::string now = vars["now"].get<std::string>();  // checked: YYYY-MM-DD ...
-        today = std::chrono::year_month_day{
-            std::chrono::year{std::stoi(now.substr(0, 4))},
-            std::chrono::month{static_cast<unsigned>(std::stoi(now.substr(5, 2)))},
-            std::chrono::day{static_cast<unsigned>(std::stoi(now.substr(8, 2)))}};
-    }
-    return window_start(today, vars["retention_days"].get<std::int64_t>());
-}
-
-// Where this run's archive is: --var archive_dir, made absolute here (dbt runs in the project
-// directory), else <warehouse>.archive. With retention, a path DuckDB would read as a glob is
-// refused before anything is loaded.
-Result<fs::path> run_archive_dir(nlohmann::json& vars, const fs::path& warehouse) {
-    fs::path dir = default_archive_dir(warehouse);
-    if (vars.contains("archive_dir")) {
-        dir = absolute_path(vars["archive_dir"].get<std::string>());
-        vars["archive_dir"] = dir.string();
-    }
-    if (vars.contains("retention_days") && !directory_kind.parse(dir.string())) {
-        return fail("the archive directory " + dir.string() +
-                        " holds a glob character (* ? [ ] { }), which DuckDB would expand: set "
-                        "another with --var archive_dir",
-                    ExitCode::usage);
-    }
-    return dir;
-}
-
-// What the run loads, decided before dbt starts: the loading directory's event files whose names
-// are not in the warehouse's record, each checked against the load contract.
-struct LoadPlan {
-    std::vector<std::string> listed;  // every event file of the loading directory
-    std::vector<std::string> ignored;  // other files there
-    std::vector<CheckedFile> new_files;
-    double check_seconds = 0;
-};
-
-Result<LoadPlan> plan_load(const RunOptions& options) {
-    auto listing = list_loading_directory(options.data_dir);
-    if (!listing) {
-        return std::unexpected(listing.error());
-    }
-    // The prod target's record is in Snowflake, which this process cannot read: every event file
-    // is checked, and the warehouse loads those its record lacks.
-    auto record = options.target == Target::prod
-                      ? Result<LoadRecord>{}
-                      : read_load_record(options.warehouse, LockMode::already_held);
-    if (!record) {
-        return std::unexpected(record.error());
-    }
-    auto names = new_event_files(options.data_dir, listing->event_files, *record);
-    if (!names) {
-        return std::unexpected(names.error());
-    }
-    LoadPlan plan;
-    for (const auto& file : listing->event_files) {
-        plan.listed.push_back(file.name);
-    }
-    plan.ignored = std::move(listing->ignored);
-    const auto started = std::chrono::steady_clock::now();
-    auto checked = check_event_files(options.data_dir, *names, 2);
-    if (!checked) {
-        return std::unexpected(checked.error());
-    }
-    plan.new_files = std::move(*checked);
-    plan.check_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return plan;
 }
 
 void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostream& out) {
@@ -455,324 +587,128 @@ void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostrea
         << " lines, load contract checked in " << seconds << "s)" << std::endl;
 }
 
-// The run's steps with the C++ contract check (before dbt) added to the one dbt logs.
-void add_contract_check(RunResultsSummary& summary, double seconds) {
-    for (auto& step : summary.steps) {
-        if (step.step == "contract check") {
-            step.seconds += seconds;
-            return;
-        }
+void print_warehouse_summary(const WarehouseSummary& summary, std::ostream& out) {
+    if (summary.files.rows.empty()) {
+        out << "\nFiles loaded by this run: none\n";
+    } else {
+        print_section(out, "Files loaded by this run", summary.files);
     }
-    summary.steps.insert(summary.steps.begin(), StepTime{"contract check", seconds});
+    print_section(out, "Invalid rows per validation code (this run)", summary.invalid_per_code);
+    print_section(out, "Rows per layer", summary.layers);
+    for (const auto& note : summary.notes) {
+        out << "(not available: " << note << ")\n";
+    }
 }
+
 }  // namespace
 
-nlohmann::ordered_json last_run_record(const fs::path& warehouse, std::string_view outcome) {
-    std::ifstream in(runs_log_for(warehouse));
-    std::string line;
-    nlohmann::ordered_json last;
-    while (std::getline(in, line)) {
-        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object() &&
-            (outcome.empty() || parsed.value("outcome", "") == outcome)) {
-            last = std::move(parsed);
-        }
-    }
-    return last;
-}
-
-std::string tested_since(const fs::path& warehouse, const std::string& fingerprint,
-                         bool full_refresh) {
-    if (full_refresh) {
-        return {};
-    }
-    const auto success = last_run_record(warehouse, "success");
-    if (!success.is_object() || success.value("inputs", "") != fingerprint) {
-        return {};
-    }
-    return success.value("load_at", "");
-}
-
 Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostream& err) {
-    RunOptions options = given;
-    options.reference_dir = absolute_path(options.reference_dir);
-    options.data_dir = absolute_path(options.data_dir);
-    options.warehouse = absolute_path(options.warehouse);
-    options.dbt_project = absolute_path(options.dbt_project);
-    if (auto checked = check_inputs(options); !checked) {
-        return checked;
+    auto prepared = prepare(given, out, err);
+    if (!prepared) {
+        return std::unexpected(prepared.error());
     }
-    auto reference_data = check_reference_data(given.reference_dir);
-    if (!reference_data) {
-        return std::unexpected(reference_data.error());
-    }
+    const PreparedRun& run = *prepared;
+    const RunOptions& options = run.options;
 
-    const Clock::time_point start = Clock::now();
-    const std::string clock_load_at = format_load_at(start);
-    // Every --var is checked here, before anything is locked, loaded or replaced.
-    auto vars = build_vars(clock_load_at, options.vars);
-    if (!vars) {
-        return std::unexpected(vars.error());
-    }
-    // --var load_at=... pins this run's load_at (reproducible test runs).
-    const std::string load_at = (*vars)["load_at"].get<std::string>();
-    const LoadAtOrigin load_at_origin =
-        load_at == clock_load_at ? LoadAtOrigin::clock : LoadAtOrigin::var;
-    // load_at reaches dbt through the environment, not --vars: dbt re-parses the whole project
-    // whenever --vars change, but only the two models that read an environment variable when it
-    // changes.
-    vars->erase("load_at");
-    auto archive_dir = run_archive_dir(*vars, options.warehouse);
-    if (!archive_dir) {
-        return std::unexpected(archive_dir.error());
-    }
-
-    std::error_code error;
-    fs::create_directories(options.warehouse.parent_path(), error);
-    if (error) {
-        return fail("could not create " + options.warehouse.parent_path().string() + ": " +
-                    error.message());
-    }
-    auto lock = WarehouseLock::acquire_exclusive(options.warehouse, options.wait, out);
-    if (!lock) {
-        return std::unexpected(lock.error());
-    }
-    if (auto fresh = check_load_at_is_new(options.warehouse, load_at, load_at_origin); !fresh) {
-        return fresh;
-    }
-
-    // Paths, names and the record decide what is new; the new files are checked against the load
-    // contract here, before dbt starts, so a refused file leaves the warehouse untouched.
-    auto plan = plan_load(options);
-    if (!plan) {
-        append_run_record(options.warehouse,
-                          nlohmann::ordered_json{{"start", iso_time(start)},
-                                                 {"end", iso_time(Clock::now())},
-                                                 {"outcome", "refused"},
-                                                 {"warehouse", options.warehouse.string()},
-                                                 {"target", target_name(options.target)},
-                                                 {"error", plan.error().message}},
-                          err);
-        return std::unexpected(plan.error());
-    }
-    // dbt cannot list a local directory on Snowflake: the run names the loading directory's
-    // event files (relative names), and the warehouse PUTs those not loaded yet to the stage.
-    if (options.target == Target::prod && !vars->contains("event_files")) {
-        (*vars)["event_files"] = plan->listed;
-    }
-    auto fingerprint = inputs_fingerprint(options, *vars);
-    if (!fingerprint) {
-        return std::unexpected(fingerprint.error());
-    }
-    if (options.target == Target::dev && options.full_refresh == FullRefresh::no &&
-        nothing_new(options, *fingerprint, plan->new_files.empty(),
-                    run_window_start(*vars, start))) {
+    if (nothing_new(run)) {
         out << "Nothing new: every event file in " << options.data_dir.string()
             << " is loaded and the reference data and settings are those of the last successful "
                "run, so the warehouse is up to date (dbt not started; --full-refresh rebuilds)\n";
-        append_run_record(options.warehouse,
-                          nlohmann::ordered_json{{"start", iso_time(start)},
-                                                 {"end", iso_time(Clock::now())},
-                                                 {"outcome", "up to date"},
-                                                 {"warehouse", options.warehouse.string()},
-                                                 {"target", target_name(options.target)},
-                                                 {"full_refresh", false},
-                                                 {"inputs", *fingerprint}},
-                          err);
+        RunRecord up_to_date = record_of(options, run.start, RunOutcome::up_to_date);
+        up_to_date.end = Clock::now();
+        up_to_date.full_refresh = false;
+        up_to_date.inputs = run.fingerprint;
+        up_to_date.append(err);
         return {};
     }
 
-    auto staged_reference = StagedReferenceFiles::stage(options, *reference_data);
+    auto staged_reference = StagedReferenceFiles::stage(options.warehouse, run.reference_data);
     if (!staged_reference) {
         return std::unexpected(staged_reference.error());
     }
-
     // A run stopped while DuckDB wrote an archive file left it under its temporary name; no
     // reader takes it, and it goes now, while this run holds the warehouse. dbt creates the
     // archive's folders; a directory set by --var archive_dir gets its parents here.
     if (options.target == Target::dev) {
-        if (auto removed = remove_unfinished_archive_files(*archive_dir); !removed) {
+        if (auto removed = remove_unfinished_archive_files(run.archive_dir); !removed) {
             return std::unexpected(removed.error());
         } else if (*removed > 0) {
             out << "Removed " << *removed << " unfinished archive file(s) left by a stopped run\n";
         }
-        if (vars->contains("archive_dir")) {
-            fs::create_directories(archive_dir->parent_path(), error);
-            if (error) {
-                return fail("could not create " + archive_dir->parent_path().string() + ": " +
-                            error.message());
-            }
+        std::error_code error;
+        if (run.vars.contains("archive_dir")) {
+            fs::create_directories(run.archive_dir.parent_path(), error);
+        }
+        if (error) {
+            return fail("could not create " + run.archive_dir.parent_path().string() + ": " +
+                        error.message());
         }
     }
-    print_load_plan(*plan, options.data_dir, out);
-    const fs::path state = dbt_state_dir_for(options.warehouse);
-    const fs::path manifest = state / "load_manifest.csv";
-    if (auto written = write_load_manifest(manifest, options.data_dir, plan->new_files); !written) {
+    print_load_plan(run.plan, options.data_dir, out);
+    const DbtStatePaths state(options.warehouse);
+    if (auto written = write_load_manifest(state.manifest, options.data_dir, run.plan.new_files);
+        !written) {
         return written;
     }
-    const fs::path target_path = state / "target";
-    const fs::path run_results_path = target_path / "run_results.json";
-    fs::remove(run_results_path, error);  // a stale one must not be read as this run's
-
-    ProcessSpec spec;
-    spec.executable = options.dbt;
-    spec.working_directory = options.dbt_project;
-    spec.arguments = {"build",
-                      "--project-dir",
-                      options.dbt_project.string(),
-                      "--profiles-dir",
-                      options.dbt_project.string(),
-                      "--target",
-                      target_name(options.target),
-                      "--log-format",
-                      "json",
-                      "--vars",
-                      vars->dump(),
-                      // Unit tests pin the SQL logic on fixed inputs: `make test` runs them, a
-                      // production run need not.
-                      "--exclude-resource-type",
-                      "unit_test"};
-    if (options.full_refresh == FullRefresh::yes) {
-        spec.arguments.emplace_back("--full-refresh");
-    }
-    spec.environment = {
-        {"PODCAST_WAREHOUSE", options.warehouse.string()},
-        {"PODCAST_DATA_DIR", options.data_dir.string()},
-        {"PODCAST_REFERENCE_DIR", staged_reference->directory().string()},
-        {"PODCAST_LOAD_AT", load_at},
-        // The new files, checked: the load reads exactly these and records them.
-        {"PODCAST_LOAD_MANIFEST", manifest.string()},
-        // Data tests that can check only rows loaded since the last successful run do so.
-        {"PODCAST_TESTED_SINCE",
-         tested_since(options.warehouse, *fingerprint, options.full_refresh == FullRefresh::yes)},
-        {"DBT_TARGET_PATH", target_path.string()},
-        {"DBT_LOG_PATH", (state / "logs").string()},
-    };
-    if (std::getenv("DBT_SEND_ANONYMOUS_USAGE_STATS") == nullptr) {
-        spec.environment.emplace_back("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
-    }
+    const ProcessSpec dbt_build = dbt_build_command(run, staged_reference->directory());
 
     // Until the final record replaces it as the last line, this marks a run that has not
     // finished: a run killed now is never taken for an up-to-date warehouse.
-    append_run_record(options.warehouse,
-                      nlohmann::ordered_json{{"start", iso_time(start)},
-                                             {"outcome", "started"},
-                                             {"load_at", load_at},
-                                             {"warehouse", options.warehouse.string()},
-                                             {"target", target_name(options.target)},
-                                             {"full_refresh",
-                                              options.full_refresh == FullRefresh::yes},
-                                             {"inputs", *fingerprint}},
-                      err);
-    out << "dbt build: target " << target_name(options.target) << ", warehouse "
-        << options.warehouse.string() << ", load_at " << load_at << std::endl;
-    DbtLog log;
-    const auto archive_start = fs::file_time_type::clock::now();
-    const auto dbt_start = std::chrono::steady_clock::now();
+    RunRecord record = record_of(options, run.start, RunOutcome::started);
+    record.load_at = run.load_at;
+    record.full_refresh = options.full_refresh == FullRefresh::yes;
+    record.inputs = run.fingerprint;
+    record.append(err);
+    out << "dbt build: target " << record.target << ", warehouse " << options.warehouse.string()
+        << ", load_at " << run.load_at << std::endl;
     const ShieldFromSignals shield;  // until the run is recorded
-    const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
-        if (auto node = log.consume(line)) {
-            out << format_progress(*node) << std::endl;
-        }
-    });
-    const double wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - dbt_start).count();
-    if (!exit_status) {
-        return std::unexpected(exit_status.error());
+    const auto archive_start = fs::file_time_type::clock::now();
+    const auto dbt = invoke_dbt(dbt_build, state.target / "run_results.json", out);
+    if (!dbt) {
+        return std::unexpected(dbt.error());
     }
-    const bool succeeded = *exit_status == 0;
     if (options.target == Target::dev) {
         // DuckDB renames an archive file when complete but does not sync it; the table's delete
         // is durable at dbt's commit, so the files written are synced now (docs/data-contract.md,
         // "Retention", for the window in between). A file a failed run left unfinished goes.
-        if (auto synced = sync_archive_files(*archive_dir, archive_start); !synced) {
+        if (auto synced = sync_archive_files(run.archive_dir, archive_start); !synced) {
             err << "warning: " << synced.error().message << '\n';
         }
-        if (auto removed = remove_unfinished_archive_files(*archive_dir); !removed) {
+        if (auto removed = remove_unfinished_archive_files(run.archive_dir); !removed) {
             err << "warning: " << removed.error().message << '\n';
         }
     }
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
-    nlohmann::ordered_json counts = nlohmann::ordered_json::object();
-    nlohmann::ordered_json step_seconds = nlohmann::ordered_json::object();
-    std::ifstream run_results_file(run_results_path);
-    const auto run_results = nlohmann::json::parse(run_results_file, nullptr, false);
-    if (!run_results.is_discarded()) {
-        RunResultsSummary summary =
-            summarize_run_results(run_results, log.schema_by_node(), wall_seconds,
-                                  log.logged_step_seconds());
-        add_contract_check(summary, plan->check_seconds);
-        counts["tests_passed"] = summary.tests_passed;
-        counts["tests_failed"] = summary.tests_failed;
-        out << "\nTests: " << summary.tests_passed << " passed, " << summary.tests_failed
-            << " failed";
-        if (summary.tests_skipped > 0) {
-            out << ", " << summary.tests_skipped << " skipped";
-        }
-        out << '\n';
-        print_section(out, "Time per step",
-                      steps_table(summary, wall_seconds + plan->check_seconds));
-        nlohmann::ordered_json steps = nlohmann::ordered_json::object();
-        for (const auto& step : summary.steps) {
-            steps[step.step] = step.seconds;
-        }
-        steps["total"] = wall_seconds + plan->check_seconds;
-        step_seconds = std::move(steps);
-    }
+    const RunSummary summary = summarize_run(*dbt, run.plan.check_seconds);
+    print_run_summary(summary, out);
+    nlohmann::ordered_json counts = summary.counts();
     if (options.target == Target::prod) {
         out << "\nTarget prod: the warehouse summary is skipped (it reads the local DuckDB file)\n";
-    } else if (auto summary = read_warehouse_summary(options.warehouse, load_at)) {
-        if (summary->files.rows.empty()) {
-            out << "\nFiles loaded by this run: none\n";
-        } else {
-            print_section(out, "Files loaded by this run", summary->files);
-        }
-        print_section(out, "Invalid rows per validation code (this run)",
-                      summary->invalid_per_code);
-        print_section(out, "Rows per layer", summary->layers);
-        for (const auto& note : summary->notes) {
-            out << "(not available: " << note << ")\n";
-        }
-        counts["files_loaded"] = summary->files.rows.size();
-        counts["rows_loaded"] = sum_column(summary->files, 1);
-        counts["invalid_rows"] = summary->invalid_rows ? std::stoll(*summary->invalid_rows) : 0;
-        nlohmann::ordered_json layers = nlohmann::ordered_json::object();
-        for (const auto& row : summary->layers.rows) {
-            layers[*row[1]] =
-                row[2] ? nlohmann::ordered_json(std::stoll(*row[2])) : nlohmann::ordered_json();
-        }
-        counts["layers"] = std::move(layers);
+    } else if (auto warehouse = read_warehouse_summary(options.warehouse, run.load_at)) {
+        print_warehouse_summary(*warehouse, out);
+        add_warehouse_counts(*warehouse, counts);
     } else {
-        out << "\n(warehouse summary not available: " << summary.error().message << ")\n";
+        out << "\n(warehouse summary not available: " << warehouse.error().message << ")\n";
+    }
+    for (const auto& line : summary.failure_lines) {
+        err << line << '\n';
     }
 
-    std::optional<Error> failure;
-    if (!succeeded) {
-        failure = failure_of(log, *exit_status, err);
+    record.end = Clock::now();
+    record.outcome = summary.failure ? RunOutcome::failed : RunOutcome::success;
+    record.dbt_exit_status = dbt->exit_status;
+    record.counts = std::move(counts);
+    record.seconds = summary.step_seconds();
+    if (summary.failure) {
+        record.error = summary.failure->message;
     }
-    nlohmann::ordered_json record = {
-        {"start", iso_time(start)},
-        {"end", iso_time(Clock::now())},
-        {"outcome", succeeded ? "success" : "failed"},
-        {"load_at", load_at},
-        {"warehouse", options.warehouse.string()},
-        {"target", target_name(options.target)},
-        {"full_refresh", options.full_refresh == FullRefresh::yes},
-        {"dbt_exit_status", *exit_status},
-        {"counts", counts},
-        {"seconds", step_seconds},
-        {"inputs", *fingerprint},
-    };
-    if (failure) {
-        record["error"] = failure->message;
-    }
-    append_run_record(options.warehouse, record, err);
+    record.append(err);
 
-    if (failure) {
-        return std::unexpected(*failure);
+    if (summary.failure) {
+        return std::unexpected(*summary.failure);
     }
-    out << "\nRun succeeded in " << static_cast<long long>(wall_seconds + 0.5) << "s\n";
+    out << "\nRun succeeded in " << static_cast<long long>(dbt->wall_seconds + 0.5) << "s\n";
     return {};
 }
 

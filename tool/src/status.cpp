@@ -5,7 +5,7 @@
 
 #include "podcast/archive.hpp"
 #include "podcast/paths.hpp"
-#include "podcast/run.hpp"
+#include "podcast/run_record.hpp"
 #include "podcast/warehouse.hpp"
 
 namespace podcast {

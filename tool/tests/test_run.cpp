@@ -140,7 +140,8 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
             THEN("load_at reaches dbt through the environment, so dbt's partial parse survives") {
                 const auto at = environment.find("PODCAST_LOAD_AT=");
                 REQUIRE(at != std::string::npos);
-                REQUIRE(26 == environment.find('\n', at) - at - std::string("PODCAST_LOAD_AT=").size());
+                REQUIRE(26 ==
+                        environment.find('\n', at) - at - std::string("PODCAST_LOAD_AT=").size());
             }
             THEN("unit tests are left to make test") {
                 REQUIRE(std::vector<std::string>{"--exclude-resource-type", "unit_test"} ==
@@ -157,17 +158,18 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                              Catch::Contains("DBT_LOG_PATH=" + warehouse + ".dbt/logs\n"));
             }
             THEN("dbt sees checked copies of the reference files in the warehouse's state dir") {
-                REQUIRE_THAT(environment,
-                             Catch::Contains("PODCAST_REFERENCE_DIR=" + warehouse + ".dbt/reference\n"));
+                REQUIRE_THAT(environment, Catch::Contains("PODCAST_REFERENCE_DIR=" + warehouse +
+                                                          ".dbt/reference\n"));
                 REQUIRE(std::string("episodes.csv\nusers.csv\n") ==
                         read_file(warehouse + ".reference"));
             }
             THEN("the copies are gone after the run, and nothing was written into the project") {
                 REQUIRE_FALSE(std::filesystem::exists(warehouse + ".dbt/reference"));
-                REQUIRE(std::vector<std::filesystem::path>{pipeline.dir / "project/dbt_project.yml"} ==
-                        std::vector<std::filesystem::path>(
-                            std::filesystem::recursive_directory_iterator(pipeline.dir / "project"),
-                            std::filesystem::recursive_directory_iterator()));
+                REQUIRE(
+                    std::vector<std::filesystem::path>{pipeline.dir / "project/dbt_project.yml"} ==
+                    std::vector<std::filesystem::path>(
+                        std::filesystem::recursive_directory_iterator(pipeline.dir / "project"),
+                        std::filesystem::recursive_directory_iterator()));
             }
             THEN("dbt runs in the project directory") {
                 REQUIRE(std::filesystem::canonical(pipeline.dir / "project").string() + "\n" ==
@@ -219,7 +221,8 @@ SCENARIO("a load-contract violation is the run's error, verbatim", "[run]") {
                 REQUIRE(1 == podcast::testing::line_count(err));
             }
             THEN("the runs log's last line records the failure") {
-                const std::string log = read_file(podcast::runs_log_for(pipeline.options.warehouse));
+                const std::string log =
+                    read_file(podcast::runs_log_for(pipeline.options.warehouse));
                 const auto last_line_start = log.rfind('\n', log.size() - 2);
                 const auto record = nlohmann::json::parse(log.substr(last_line_start + 1));
                 REQUIRE(std::string("failed") == record["outcome"].get<std::string>());
@@ -248,40 +251,6 @@ SCENARIO("a run on a warehouse another run holds is refused as busy", "[run][loc
                 REQUIRE_FALSE(
                     std::filesystem::exists(pipeline.options.warehouse.string() + ".args"));
             }
-        }
-    }
-}
-
-SCENARIO("data tests are scoped to rows written since the last successful run with the same inputs",
-         "[run]") {
-    GIVEN("a runs log: a success, a failure, then a run that never finished") {
-        TempDir dir;
-        const auto warehouse = dir.path() / "w.duckdb";
-        write_file(podcast::runs_log_for(warehouse),
-                   R"({"outcome":"success","load_at":"2024-08-01 00:00:00.000000","inputs":"abc"})"
-                   "\n"
-                   R"({"outcome":"failure","load_at":"2024-08-02 00:00:00.000000","inputs":"abc"})"
-                   "\n"
-                   R"({"outcome":"started","load_at":"2024-08-03 00:00:00.000000","inputs":"abc"})"
-                   "\n");
-        THEN("the last record is the unfinished run, the last success the first line") {
-            REQUIRE("started" == podcast::last_run_record(warehouse).value("outcome", ""));
-            REQUIRE("2024-08-01 00:00:00.000000" ==
-                    podcast::last_run_record(warehouse, "success").value("load_at", ""));
-        }
-        THEN("a run with the same inputs tests rows loaded after the success") {
-            REQUIRE("2024-08-01 00:00:00.000000" ==
-                    podcast::tested_since(warehouse, "abc", false));
-        }
-        THEN("a full refresh, or other inputs, test every row") {
-            REQUIRE(podcast::tested_since(warehouse, "abc", true).empty());
-            REQUIRE(podcast::tested_since(warehouse, "other", false).empty());
-        }
-    }
-    GIVEN("no runs log") {
-        TempDir dir;
-        THEN("every row is tested") {
-            REQUIRE(podcast::tested_since(dir.path() / "w.duckdb", "abc", false).empty());
         }
     }
 }

@@ -342,7 +342,8 @@
 {%- endmacro %}
 
 {#- The temporary table of the load's scan (DuckDB), and the post-hook of
-    raw_events that drops it (nothing to drop on other adapters). -#}
+    raw_events that drops it (on Snowflake, snowflake_load.sql empties the
+    landing table instead). -#}
 {% macro event_lines_scan() -%}
     podcast_event_lines_scan
 {%- endmacro %}
@@ -353,10 +354,6 @@
 
 {% macro default__drop_event_lines_scan() -%}
     drop table if exists temp.main.{{ event_lines_scan() }}
-{%- endmacro %}
-
-{% macro snowflake__drop_event_lines_scan() -%}
-    select 1
 {%- endmacro %}
 
 {#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}

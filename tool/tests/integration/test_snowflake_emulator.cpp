@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -46,16 +47,16 @@ using nlohmann::json;
 using podcast::integration::nonzero;
 using podcast::integration::pinned_now;
 using podcast::integration::project_root;
-using podcast::testing::TempDir;
 using podcast::integration::require_expected_figures;
+using podcast::testing::TempDir;
 using Environment = std::map<std::string, std::string>;
 
 // Settings of the emulated account: the emulator accepts any, and none is a secret.
 Environment snowflake_environment(int port, const std::string& database = "PODCAST") {
-    return {{"SNOWFLAKE_ACCOUNT", "fakesnow"},      {"SNOWFLAKE_USER", "fake"},
-            {"SNOWFLAKE_PASSWORD", "snow"},         {"SNOWFLAKE_ROLE", "podcast_pipeline"},
-            {"SNOWFLAKE_WAREHOUSE", "podcast_wh"},  {"SNOWFLAKE_DATABASE", database},
-            {"SNOWFLAKE_HOST", "127.0.0.1"},        {"SNOWFLAKE_PORT", std::to_string(port)},
+    return {{"SNOWFLAKE_ACCOUNT", "fakesnow"},     {"SNOWFLAKE_USER", "fake"},
+            {"SNOWFLAKE_PASSWORD", "snow"},        {"SNOWFLAKE_ROLE", "podcast_pipeline"},
+            {"SNOWFLAKE_WAREHOUSE", "podcast_wh"}, {"SNOWFLAKE_DATABASE", database},
+            {"SNOWFLAKE_HOST", "127.0.0.1"},       {"SNOWFLAKE_PORT", std::to_string(port)},
             {"SNOWFLAKE_PROTOCOL", "http"}};
 }
 
@@ -90,8 +91,8 @@ struct ChildSpec {
     std::vector<std::string> arguments;  // the program first, no shell
     Environment environment;
     Stderr stderr_to = Stderr::captured;
-    fs::path log;    // for Stderr::to_log
-    fs::path input;  // stdin, when not empty
+    fs::path log;       // for Stderr::to_log
+    fs::path input;     // stdin, when not empty
     int stdin_fd = -1;  // or this descriptor as stdin
 };
 
@@ -168,15 +169,22 @@ Outcome run_or_throw(const ChildSpec& spec, const std::string& what) {
 // The emulator, serving while this object lives: started with .venv-fakesnow's Python, it
 // prints "port N" once it accepts connections; SIGTERM stops it, and so does the end of its
 // stdin, a pipe whose other end only this process holds (closed even if the test crashes).
+// What the emulator does besides serving (warehouse/snowflake/emulator.py's options).
+struct EmulatorOptions {
+    fs::path statement_log;     // every statement it receives, one JSON object a line
+    fs::path external_storage;  // the cloud storage its external stages list and read
+};
+
 class Emulator {
 public:
-    explicit Emulator(const fs::path& log) {
+    explicit Emulator(const fs::path& log, const EmulatorOptions& options = {}) {
         const fs::path python = project_root() / ".venv-fakesnow/bin/python";
         if (!fs::exists(python)) {
             throw std::runtime_error(python.string() +
                                      " not found: create it with 'make venv-fakesnow'");
         }
-        // The emulator keeps its internal stages under TMPDIR: inside the workspace, removed with it.
+        // The emulator keeps its internal stages under TMPDIR: inside the workspace, removed with
+        // it.
         const fs::path scratch = log.parent_path() / "emulator-tmp";
         fs::create_directories(scratch);
         int watch[2];
@@ -184,10 +192,22 @@ public:
             throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
         }
         watch_ = watch[1];
-        ChildSpec spec{{python.string(), (project_root() / "warehouse/snowflake/emulator.py").string(),
-                        "--watch-stdin"},
+        std::vector<std::string> arguments{
+            python.string(), (project_root() / "warehouse/snowflake/emulator.py").string(),
+            "--watch-stdin"};
+        if (!options.statement_log.empty()) {
+            arguments.insert(arguments.end(), {"--statement-log", options.statement_log.string()});
+        }
+        if (!options.external_storage.empty()) {
+            arguments.insert(arguments.end(),
+                             {"--external-storage", options.external_storage.string()});
+        }
+        ChildSpec spec{arguments,
                        {{"SNOWFLAKE_DATABASE", "PODCAST"}, {"TMPDIR", scratch.string()}},
-                       Stderr::to_log, log, {}, watch[0]};
+                       Stderr::to_log,
+                       log,
+                       {},
+                       watch[0]};
         std::tie(pid_, out_) = spawn(spec);
         ::close(watch[0]);
         std::string text;
@@ -233,16 +253,24 @@ private:
 using Rows = std::vector<std::vector<std::optional<std::string>>>;
 
 const std::map<std::string, std::string> common_queries = {
-    {"files", "select filename, count(*) from bronze.raw_events group by filename order by filename"},
+    {"files",
+     "select filename, count(*) from bronze.raw_events group by filename order by filename"},
     {"raw_rows", "select count(*) from bronze.raw_events"},
     {"cleansed_rows", "select count(*) from silver.cleansed_events"},
     {"fact_rows", "select count(*) from gold.fact_user_interactions"},
-    {"q1", "select rank, episode_id, podcast_id, title, completions "
-           "from gold.q1_top_completed_episodes order by rank"},
-    {"q2", "select country, avg_listen_through_rate, completions "
-           "from gold.q2_listen_through_by_country order by country"},
+    {"q1",
+     "select rank, episode_id, podcast_id, title, completions "
+     "from gold.q1_top_completed_episodes order by rank"},
+    {"q2",
+     "select country, avg_listen_through_rate, completions "
+     "from gold.q2_listen_through_by_country order by country"},
     {"q3", "select users from gold.q3_multi_episode_listeners"},
     {"id_figures", podcast::integration::interaction_id_figures_sql},
+    {"record",
+     "select filename, row_count, byte_count, sha256 from bronze.loaded_files order by filename"},
+    {"lines",
+     "select filename, line_number, user_id, episode_id, timestamp from bronze.raw_events "
+     "order by filename, line_number"},
 };
 
 std::map<std::string, std::string> snowflake_queries() {
@@ -284,7 +312,22 @@ std::optional<std::string> text_of(const nlohmann::ordered_json& value) {
 
 std::int64_t integer(const std::optional<std::string>& text) { return std::stoll(text.value()); }
 
-// The figures of one warehouse in expected.json's shape, plus the fact's keys.
+// Each row as its values joined by '|', NULL as "NULL".
+std::vector<std::string> joined_rows(const Rows& rows) {
+    std::vector<std::string> joined;
+    for (const auto& row : rows) {
+        std::string text;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i > 0) text += '|';
+            text += row[i].value_or("NULL");
+        }
+        joined.push_back(text);
+    }
+    return joined;
+}
+
+// The figures of one warehouse in expected.json's shape, plus the fact's keys, the load record
+// and each raw line's file and line number.
 json figures_of(const std::map<std::string, Rows>& rows) {
     json figures;
     figures["files"] = json::object();
@@ -293,15 +336,19 @@ json figures_of(const std::map<std::string, Rows>& rows) {
         figures[name] = integer(rows.at(name).at(0).at(0));
     }
     const auto& ids = rows.at("id_figures").at(0);
-    figures["interaction_ids"] = podcast::integration::interaction_id_figures(ids.at(0), ids.at(1), ids.at(2));
-    figures["invalid_rows"] = figures["raw_rows"].get<std::int64_t>() - figures["valid_rows"].get<std::int64_t>();
+    figures["interaction_ids"] =
+        podcast::integration::interaction_id_figures(ids.at(0), ids.at(1), ids.at(2));
+    figures["invalid_rows"] =
+        figures["raw_rows"].get<std::int64_t>() - figures["valid_rows"].get<std::int64_t>();
     figures["validation_codes"] = json::object();
     for (const auto& row : rows.at("codes")) figures["validation_codes"][*row[0]] = integer(row[1]);
     figures["q1_as_of"] = rows.at("q1_as_of").at(0).at(0).value();
     figures["q1"] = json::array();
     for (const auto& row : rows.at("q1")) {
-        figures["q1"].push_back({{"rank", integer(row[0])}, {"episode_id", *row[1]},
-                                 {"podcast_id", *row[2]}, {"title", *row[3]},
+        figures["q1"].push_back({{"rank", integer(row[0])},
+                                 {"episode_id", *row[1]},
+                                 {"podcast_id", *row[2]},
+                                 {"title", *row[3]},
                                  {"completions", integer(row[4])}});
     }
     figures["q2"] = json::array();
@@ -311,9 +358,12 @@ json figures_of(const std::map<std::string, Rows>& rows) {
                                  {"completions", integer(row[2])}});
     }
     figures["q3_users"] = integer(rows.at("q3").at(0).at(0));
+    figures["record"] = joined_rows(rows.at("record"));
+    figures["lines"] = joined_rows(rows.at("lines"));
     figures["ids"] = json::array();
     for (const auto& row : rows.at("ids")) {
-        figures["ids"].push_back(*row[0] + "|" + *row[1] + "|" + *row[2] + "|" + *row[3] + "|" + *row[4]);
+        figures["ids"].push_back(*row[0] + "|" + *row[1] + "|" + *row[2] + "|" + *row[3] + "|" +
+                                 *row[4]);
     }
     return figures;
 }
@@ -325,7 +375,6 @@ struct Outcomes {
     json snowflake_after_first_day;
     json snowflake_after_rerun;
 };
-
 
 Outcome podcast(std::vector<std::string> arguments, const Environment& environment = {}) {
     arguments.insert(arguments.begin(), PODCAST_BINARY);
@@ -350,16 +399,18 @@ std::map<std::string, Rows> duckdb_rows(const fs::path& warehouse) {
     return all;
 }
 
-std::map<std::string, Rows> snowflake_rows(const fs::path& workspace, int port,
-                                           const std::string& database = "PODCAST",
-                                           const std::map<std::string, std::string>& queries =
-                                               snowflake_queries()) {
+std::map<std::string, Rows> snowflake_rows(
+    const fs::path& workspace, int port, const std::string& database = "PODCAST",
+    const std::map<std::string, std::string>& queries = snowflake_queries()) {
     const fs::path queries_file = workspace / "snowflake-queries.json";
     std::ofstream(queries_file) << json(queries).dump();
     const Outcome answer = run_or_throw(
         {{(project_root() / ".venv/bin/python").string(),
           (project_root() / "warehouse/snowflake/query.py").string(), queries_file.string()},
-         snowflake_environment(port, database), Stderr::to_log, workspace / "query.log", {}},
+         snowflake_environment(port, database),
+         Stderr::to_log,
+         workspace / "query.log",
+         {}},
         "warehouse/snowflake/query.py");
     const json answers = json::parse(answer.output);
     std::map<std::string, Rows> all;
@@ -393,8 +444,8 @@ Outcomes build_outcomes() {
     std::sort(event_files.begin(), event_files.end());
 
     const std::vector<std::string> common{"--reference-dir", (generated / "reference").string(),
-                                          "--data-dir", loading.string(),
-                                          "--var", "now=" + std::string(pinned_now)};
+                                          "--data-dir",      loading.string(),
+                                          "--var",           "now=" + std::string(pinned_now)};
     auto run_arguments = [&](std::vector<std::string> extra) {
         std::vector<std::string> arguments{"run"};
         arguments.insert(arguments.end(), common.begin(), common.end());
@@ -412,12 +463,13 @@ Outcomes build_outcomes() {
     const fs::path prod_state = workspace.path() / "prod/warehouse.duckdb";
     auto prod_run = [&](const std::vector<std::string>& files) {
         return podcast(run_arguments({"--target", "prod", "--warehouse", prod_state.string(),
-                                      "--var", "snowflake_emulator=true",
-                                      "--var", "event_files=" + json(files).dump()}),
+                                      "--var", "snowflake_emulator=true", "--var",
+                                      "event_files=" + json(files).dump()}),
                        snowflake);
     };
     prod_run({event_files.front()});
-    outcomes.snowflake_after_first_day = figures_of(snowflake_rows(workspace.path(), emulator.port()));
+    outcomes.snowflake_after_first_day =
+        figures_of(snowflake_rows(workspace.path(), emulator.port()));
     prod_run(event_files);
     outcomes.snowflake = figures_of(snowflake_rows(workspace.path(), emulator.port()));
     prod_run(event_files);
@@ -447,11 +499,16 @@ const char* tricky_episodes_csv =
     "\"ep \"\"q\"\"\",p1,T3,2023-01-01,600\n";
 
 const char* tricky_events =
-    R"({"event_type":"complete","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T23:30:00-02:00","duration":300})" "\n"
-    R"({"event_type":" Play ","user_id":" o'brien \"quoted\" ","episode_id":"ep\\tab","timestamp":"2024-08-01T00:15:00+01:00","duration":"120"})" "\n"
-    R"({"event_type":"pause","user_id":"back\\slash\\n","episode_id":"ep \"q\"","timestamp":"2024-08-01T12:00:00Z","duration":null})" "\n"
-    R"({"event_type":"seek","user_id":"user_plain","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T12:00:00+05:45","duration":null})" "\n"
-    R"({"event_type":"play","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep\\tab","timestamp":"2024-02-29T23:59:59-00:30","duration":1})" "\n";
+    R"({"event_type":"complete","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T23:30:00-02:00","duration":300})"
+    "\n"
+    R"({"event_type":" Play ","user_id":" o'brien \"quoted\" ","episode_id":"ep\\tab","timestamp":"2024-08-01T00:15:00+01:00","duration":"120"})"
+    "\n"
+    R"({"event_type":"pause","user_id":"back\\slash\\n","episode_id":"ep \"q\"","timestamp":"2024-08-01T12:00:00Z","duration":null})"
+    "\n"
+    R"({"event_type":"seek","user_id":"user_plain","episode_id":"ep_\ud83c\udfa7","timestamp":"2024-08-01T12:00:00+05:45","duration":null})"
+    "\n"
+    R"({"event_type":"play","user_id":"\u00fcn\u00efc\u00f8d\u00e9_\u7528\u6237","episode_id":"ep\\tab","timestamp":"2024-02-29T23:59:59-00:30","duration":1})"
+    "\n";
 
 // The business keys the tricky lines normalise to (UTC), each as "user|episode|type|ts".
 const std::vector<std::string> tricky_keys = {
@@ -463,7 +520,7 @@ const std::vector<std::string> tricky_keys = {
 };
 
 struct TrickyOutcomes {
-    std::vector<std::string> duckdb_ids;     // "id|user|episode|type|ts", ordered by id text
+    std::vector<std::string> duckdb_ids;  // "id|user|episode|type|ts", ordered by id text
     std::vector<std::string> snowflake_ids;
 };
 
@@ -485,8 +542,13 @@ TrickyOutcomes build_tricky_outcomes() {
     std::ofstream(reference / "users.csv") << tricky_users_csv;
     std::ofstream(reference / "episodes.csv") << tricky_episodes_csv;
     std::ofstream(loading / "2024-08-01/events.json") << tricky_events;
-    const std::vector<std::string> common{"run", "--reference-dir", reference.string(), "--data-dir",
-                                          loading.string(), "--var", "now=" + std::string(pinned_now)};
+    const std::vector<std::string> common{"run",
+                                          "--reference-dir",
+                                          reference.string(),
+                                          "--data-dir",
+                                          loading.string(),
+                                          "--var",
+                                          "now=" + std::string(pinned_now)};
 
     TrickyOutcomes outcomes;
     auto duckdb = common;
@@ -495,7 +557,8 @@ TrickyOutcomes build_tricky_outcomes() {
     podcast(duckdb);
     const auto ids_query = duckdb_queries().at("ids");
     const auto answer = nlohmann::ordered_json::parse(
-        podcast({"query", "--format", "json", "--warehouse", duckdb_warehouse.string(), ids_query}).output);
+        podcast({"query", "--format", "json", "--warehouse", duckdb_warehouse.string(), ids_query})
+            .output);
     Rows duckdb_rows;
     for (const auto& object : answer) {
         std::vector<std::optional<std::string>> row;
@@ -508,9 +571,11 @@ TrickyOutcomes build_tricky_outcomes() {
     (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
                          {{"create", "create database if not exists TRICKY"}});
     auto prod = common;
-    prod.insert(prod.end(), {"--target", "prod", "--warehouse", (workspace.path() / "prod/warehouse.duckdb").string(),
-                             "--var", "snowflake_emulator=true", "--var",
-                             "event_files=" + json(std::vector<std::string>{"2024-08-01/events.json"}).dump()});
+    prod.insert(
+        prod.end(),
+        {"--target", "prod", "--warehouse", (workspace.path() / "prod/warehouse.duckdb").string(),
+         "--var", "snowflake_emulator=true", "--var",
+         "event_files=" + json(std::vector<std::string>{"2024-08-01/events.json"}).dump()});
     podcast(prod, snowflake_environment(emulator.port(), "TRICKY"));
     outcomes.snowflake_ids = id_rows(snowflake_rows(workspace.path(), emulator.port(), "TRICKY",
                                                     {{"ids", snowflake_queries().at("ids")}})
@@ -531,14 +596,15 @@ const char* plain_episodes_csv =
 std::string plain_events(const std::string& user, int first_hour, int count) {
     std::string text;
     for (int hour = first_hour; hour < first_hour + count; ++hour) {
-        text += R"({"event_type":"play","user_id":")" + user + R"(","episode_id":"e1","timestamp":"2024-08-01T)" +
-                (hour < 10 ? "0" : "") + std::to_string(hour) + R"(:00:00Z","duration":10})" + "\n";
+        text += R"({"event_type":"play","user_id":")" + user +
+                R"(","episode_id":"e1","timestamp":"2024-08-01T)" + (hour < 10 ? "0" : "") +
+                std::to_string(hour) + R"(:00:00Z","duration":10})" + "\n";
     }
     return text;
 }
 
 struct StagingOutcomes {
-    Rows rows_after_alike;      // filename, rows in raw_events, after the two names ending alike
+    Rows rows_after_alike;  // filename, rows in raw_events, after the two names ending alike
     int withdrawn_run_exit = -1;
     std::string withdrawn_run_output;
     Rows rows_after_withdrawn;  // filename, rows in raw_events, after the run past a withdrawn file
@@ -562,18 +628,23 @@ StagingOutcomes build_staging_outcomes() {
     std::ofstream(reference / "episodes.csv") << plain_episodes_csv;
     std::ofstream(loading / "backfill/2024-08-01/events.json") << plain_events("u1", 1, 3);
     std::ofstream(loading / "2024-08-01/events.json") << plain_events("u2", 4, 2);
-    std::ofstream(withdrawn) << R"({"event_type":"play","user_id":"u1"})" "\n";
+    std::ofstream(withdrawn) << R"({"event_type":"play","user_id":"u1"})"
+                                "\n";
 
     Emulator emulator(workspace.path() / "emulator.log");
     const std::string database = "STAGING";
     (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
                          {{"create", "create database if not exists " + database}});
     auto prod_run = [&](const std::vector<std::string>& files) {
-        return run({{PODCAST_BINARY, "run", "--reference-dir", reference.string(), "--data-dir", loading.string(),
-                     "--var", "now=" + std::string(pinned_now), "--target", "prod", "--warehouse",
-                     (workspace.path() / "prod/warehouse.duckdb").string(), "--var", "snowflake_emulator=true",
-                     "--var", "event_files=" + json(files).dump()},
-                    snowflake_environment(emulator.port(), database), Stderr::captured, {}, {}});
+        return run(
+            {{PODCAST_BINARY, "run", "--reference-dir", reference.string(), "--data-dir",
+              loading.string(), "--var", "now=" + std::string(pinned_now), "--target", "prod",
+              "--warehouse", (workspace.path() / "prod/warehouse.duckdb").string(), "--var",
+              "snowflake_emulator=true", "--var", "event_files=" + json(files).dump()},
+             snowflake_environment(emulator.port(), database),
+             Stderr::captured,
+             {},
+             {}});
     };
     const std::string rows_query =
         "select filename, count(*) from bronze.raw_events group by filename order by filename";
@@ -583,20 +654,23 @@ StagingOutcomes build_staging_outcomes() {
         throw std::runtime_error("a run of the two names ending alike failed");
     }
     outcomes.rows_after_alike =
-        snowflake_rows(workspace.path(), emulator.port(), database, {{"rows", rows_query}}).at("rows");
+        snowflake_rows(workspace.path(), emulator.port(), database, {{"rows", rows_query}})
+            .at("rows");
 
     // The stage keeps what a failed run PUT; the loading directory no longer holds it.
-    (void)snowflake_rows(workspace.path(), emulator.port(), database,
-                         {{"put", "put 'file://" + withdrawn.string() + "' @" + database +
-                                      ".bronze.event_files/2024-08-02/ auto_compress = false overwrite = true"}});
+    (void)snowflake_rows(
+        workspace.path(), emulator.port(), database,
+        {{"put", "put 'file://" + withdrawn.string() + "' @" + database +
+                     ".bronze.event_files/2024-08-02/ auto_compress = false overwrite = true"}});
     std::ofstream(loading / "2024-08-03/events.json") << plain_events("u2", 10, 4);
-    const Outcome after = prod_run({"2024-08-01/events.json", "2024-08-03/events.json",
-                                    "backfill/2024-08-01/events.json"});
+    const Outcome after = prod_run(
+        {"2024-08-01/events.json", "2024-08-03/events.json", "backfill/2024-08-01/events.json"});
     outcomes.withdrawn_run_exit = after.exit_code;
     outcomes.withdrawn_run_output = after.output;
-    const auto read_back = snowflake_rows(
-        workspace.path(), emulator.port(), database,
-        {{"rows", rows_query}, {"record", "select filename from bronze.loaded_files order by filename"}});
+    const auto read_back =
+        snowflake_rows(workspace.path(), emulator.port(), database,
+                       {{"rows", rows_query},
+                        {"record", "select filename from bronze.loaded_files order by filename"}});
     outcomes.rows_after_withdrawn = read_back.at("rows");
     outcomes.record_after_withdrawn = read_back.at("record");
     return outcomes;
@@ -607,21 +681,377 @@ const StagingOutcomes& staging_outcomes() {
     return built;
 }
 
-std::vector<std::string> joined_rows(const Rows& rows) {
-    std::vector<std::string> joined;
-    for (const auto& row : rows) {
-        std::string text;
-        for (const auto& value : row) text += (text.empty() ? "" : "|") + value.value_or("NULL");
-        joined.push_back(text);
+// The statements the emulator received, in order (its --statement-log).
+std::vector<std::string> statements_in(const fs::path& log) {
+    std::vector<std::string> statements;
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) statements.push_back(json::parse(line).at("sql").get<std::string>());
     }
-    return joined;
+    return statements;
 }
+
+// A statement's first word, lower-case: "put", "remove", "copy", "select", ...
+std::string verb_of(const std::string& statement) {
+    const auto start = statement.find_first_not_of(" \t\r\n(");
+    std::string verb;
+    for (std::size_t i = start;
+         i < statement.size() && std::isalpha(static_cast<unsigned char>(statement[i])); ++i) {
+        verb += static_cast<char>(std::tolower(static_cast<unsigned char>(statement[i])));
+    }
+    return verb;
+}
+
+std::vector<std::string> verbs_of(const std::vector<std::string>& statements) {
+    std::vector<std::string> verbs;
+    for (const auto& statement : statements) verbs.push_back(verb_of(statement));
+    return verbs;
+}
+
+bool contains(const std::vector<std::string>& texts, const std::string& text) {
+    return std::find(texts.begin(), texts.end(), text) != texts.end();
+}
+
+// A `podcast run --target prod` against the emulator, with extra arguments.
+Outcome prod_run(const fs::path& workspace, int port, const std::string& database,
+                 const fs::path& reference, const fs::path& loading,
+                 const std::vector<std::string>& extra) {
+    std::vector<std::string> arguments{
+        PODCAST_BINARY,    "run",
+        "--reference-dir", reference.string(),
+        "--data-dir",      loading.string(),
+        "--var",           "now=" + std::string(pinned_now),
+        "--target",        "prod",
+        "--warehouse",     (workspace / "prod/warehouse.duckdb").string(),
+        "--var",           "snowflake_emulator=true"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    return run({arguments, snowflake_environment(port, database), Stderr::captured, {}, {}});
+}
+
+// dbt itself on the prod target against the emulator (dbt's files inside the workspace), with
+// `extra` environment variables.
+Outcome prod_dbt(const fs::path& workspace, int port, const std::string& database,
+                 std::vector<std::string> arguments, const Environment& extra = {}) {
+    const std::string project = (project_root() / "warehouse").string();
+    arguments.insert(arguments.begin(), (project_root() / ".venv/bin/dbt").string());
+    arguments.insert(arguments.end(),
+                     {"--target", "prod", "--project-dir", project, "--profiles-dir", project});
+    Environment environment = snowflake_environment(port, database);
+    environment["DBT_TARGET_PATH"] = (workspace / "dbt/target").string();
+    environment["DBT_LOG_PATH"] = (workspace / "dbt/logs").string();
+    environment["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false";
+    environment.insert(extra.begin(), extra.end());
+    return run({arguments, environment, Stderr::captured, {}, {}});
+}
+
+// A file of play events with blank lines among them: an empty one, a CRLF one of spaces, a tab,
+// and two at the end. Its event lines (hours first_hour to first_hour + 3) are its physical lines
+// 1, 3, 6 and 7.
+std::string events_with_blank_lines(const std::string& user, int first_hour) {
+    return plain_events(user, first_hour, 1) + "\n" + plain_events(user, first_hour + 1, 1) +
+           "  \r\n\t\n" + plain_events(user, first_hour + 2, 2) + "\n\n";
+}
+
+struct LineOutcomes {
+    Rows duckdb_lines;  // filename, line_number, user_id, timestamp of every raw line
+    Rows snowflake_lines;
+    Rows duckdb_record;  // filename, row_count, byte_count, sha256
+    Rows snowflake_record;
+};
+
+// A file with blank lines and one without, run on DuckDB and on the emulator.
+LineOutcomes build_line_outcomes() {
+    const TempDir workspace("podcast-snowflake-lines");
+    const fs::path reference = workspace.path() / "reference";
+    const fs::path loading = workspace.path() / "loading";
+    fs::create_directories(reference);
+    fs::create_directories(loading / "2024-08-01");
+    fs::create_directories(loading / "2024-08-02");
+    std::ofstream(reference / "users.csv") << plain_users_csv;
+    std::ofstream(reference / "episodes.csv") << plain_episodes_csv;
+    std::ofstream(loading / "2024-08-01/events.json") << plain_events("u1", 1, 3);
+    std::ofstream(loading / "2024-08-02/events.json") << events_with_blank_lines("u2", 1);
+    const std::map<std::string, std::string> queries = {
+        {"lines",
+         "select filename, line_number, user_id, timestamp from bronze.raw_events "
+         "order by filename, line_number"},
+        {"record", common_queries.at("record")}};
+
+    LineOutcomes outcomes;
+    const fs::path duckdb_warehouse = workspace.path() / "duckdb/warehouse.duckdb";
+    podcast({"run", "--reference-dir", reference.string(), "--data-dir", loading.string(), "--var",
+             "now=" + std::string(pinned_now), "--warehouse", duckdb_warehouse.string()});
+    for (const auto& [name, sql] : queries) {
+        const auto answer = nlohmann::ordered_json::parse(
+            podcast({"query", "--format", "json", "--warehouse", duckdb_warehouse.string(), sql})
+                .output);
+        Rows rows;
+        for (const auto& object : answer) {
+            std::vector<std::optional<std::string>> row;
+            for (const auto& [column, value] : object.items()) row.push_back(text_of(value));
+            rows.push_back(std::move(row));
+        }
+        (name == "lines" ? outcomes.duckdb_lines : outcomes.duckdb_record) = std::move(rows);
+    }
+
+    Emulator emulator(workspace.path() / "emulator.log");
+    (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                         {{"create", "create database if not exists LINES"}});
+    const Outcome loaded =
+        prod_run(workspace.path(), emulator.port(), "LINES", reference, loading, {});
+    if (loaded.exit_code != 0) {
+        throw std::runtime_error("the prod run failed:\n" + loaded.output);
+    }
+    auto read_back = snowflake_rows(workspace.path(), emulator.port(), "LINES", queries);
+    outcomes.snowflake_lines = std::move(read_back.at("lines"));
+    outcomes.snowflake_record = std::move(read_back.at("record"));
+    return outcomes;
+}
+
+const LineOutcomes& line_outcomes() {
+    static const LineOutcomes built = build_line_outcomes();
+    return built;
+}
+
+// The external stage of the tests: its URL, and where the emulator keeps its bucket.
+constexpr const char* external_stage = "EXTERNAL.landing.event_files";
+constexpr const char* external_url = "s3://podcast-landing/events/";
+// A name with regex metacharacters, and one that the name's pattern would match if its '+' were
+// left unescaped.
+constexpr const char* metacharacter_name = "2024-08-01/a+(b)$.json";
+constexpr const char* decoy_name = "2024-08-01/aa(b)$.json";
+
+struct ExternalOutcomes {
+    std::vector<Outcome> runs;            // the two that load
+    Outcome violating_run;                // then one with a file that breaks the load contract
+    std::vector<std::string> statements;  // every statement the emulator received
+    Rows rows;                            // filename, rows in raw_events
+    Rows record;                          // filename, row_count, byte_count, sha256
+    Rows named_lines;  // line_number, timestamp of the metacharacter name's lines
+    std::map<std::string, std::uintmax_t> sizes;  // the bucket's files, by relative name
+};
+
+// An external stage (s3://podcast-landing/events/, served by the emulator from a local
+// directory) and an empty loading directory: a first run finds 2024-08-01/events.json and the
+// decoy on the stage, a second run the metacharacter name, written to the bucket since, and a
+// third a file that breaks the load contract. The warehouse is read after the third.
+ExternalOutcomes build_external_outcomes() {
+    const TempDir workspace("podcast-snowflake-external");
+    const fs::path reference = workspace.path() / "reference";
+    const fs::path loading = workspace.path() / "loading";
+    const fs::path storage = workspace.path() / "storage";
+    const fs::path bucket = storage / "podcast-landing/events";
+    fs::create_directories(reference);
+    fs::create_directories(loading);
+    fs::create_directories(bucket / "2024-08-01");
+    std::ofstream(reference / "users.csv") << plain_users_csv;
+    std::ofstream(reference / "episodes.csv") << plain_episodes_csv;
+    std::ofstream(bucket / "2024-08-01/events.json") << plain_events("u1", 1, 3);
+    std::ofstream(bucket / decoy_name) << plain_events("u2", 4, 2);
+
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, storage});
+    // What an administrator creates once (setup.sql): the stage on the bucket.
+    (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                         {{"1", "create database if not exists EXTERNAL"},
+                          {"2", "create schema if not exists EXTERNAL.landing"},
+                          {"3", std::string("create stage if not exists ") + external_stage +
+                                    " url = '" + external_url + "'"}});
+    const std::vector<std::string> stage_var{"--var",
+                                             std::string("snowflake_stage=") + external_stage};
+    ExternalOutcomes outcomes;
+    outcomes.runs.push_back(
+        prod_run(workspace.path(), emulator.port(), "EXTERNAL", reference, loading, stage_var));
+    std::ofstream(bucket / metacharacter_name) << events_with_blank_lines("u2", 10);
+    outcomes.runs.push_back(
+        prod_run(workspace.path(), emulator.port(), "EXTERNAL", reference, loading, stage_var));
+    // Physical line 3, after a blank line, has no duration key: only the load's own check sees it.
+    fs::create_directories(bucket / "2024-08-02");
+    std::ofstream(bucket / "2024-08-02/events.json")
+        << plain_events("u1", 20, 1) << "\n"
+        << R"({"event_type":"play","user_id":"u1","episode_id":"e1","timestamp":"2024-08-01T21:00:00Z"})"
+        << "\n";
+    outcomes.violating_run =
+        prod_run(workspace.path(), emulator.port(), "EXTERNAL", reference, loading, stage_var);
+
+    const auto read_back = snowflake_rows(
+        workspace.path(), emulator.port(), "EXTERNAL",
+        {{"rows",
+          "select filename, count(*) from bronze.raw_events group by filename order by filename"},
+         {"record", common_queries.at("record")},
+         {"named",
+          std::string("select line_number, timestamp from bronze.raw_events where filename = '") +
+              metacharacter_name + "' order by line_number"}});
+    outcomes.rows = read_back.at("rows");
+    outcomes.record = read_back.at("record");
+    outcomes.named_lines = read_back.at("named");
+    outcomes.statements = statements_in(log);
+    for (const char* name : {"2024-08-01/events.json", decoy_name, metacharacter_name}) {
+        outcomes.sizes[name] = fs::file_size(bucket / name);
+    }
+    return outcomes;
+}
+
+const ExternalOutcomes& external_outcomes() {
+    static const ExternalOutcomes built = build_external_outcomes();
+    return built;
+}
+
+struct RefusedNameOutcomes {
+    Outcome run;
+    std::size_t statements_before = 0;  // what the emulator had received before the run
+    std::size_t statements_after = 0;
+};
+
+// The metacharacter name in the loading directory, for the internal stage.
+RefusedNameOutcomes build_refused_name_outcomes() {
+    const TempDir workspace("podcast-snowflake-refused-name");
+    const fs::path reference = workspace.path() / "reference";
+    const fs::path loading = workspace.path() / "loading";
+    fs::create_directories(reference);
+    fs::create_directories(loading / "2024-08-01");
+    std::ofstream(reference / "users.csv") << plain_users_csv;
+    std::ofstream(reference / "episodes.csv") << plain_episodes_csv;
+    std::ofstream(loading / "2024-08-01/events.json") << plain_events("u1", 1, 3);
+    std::ofstream(loading / metacharacter_name) << plain_events("u2", 4, 2);
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, {}});
+    RefusedNameOutcomes outcomes;
+    outcomes.statements_before = statements_in(log).size();
+    outcomes.run = prod_run(workspace.path(), emulator.port(), "PODCAST", reference, loading, {});
+    outcomes.statements_after = statements_in(log).size();
+    return outcomes;
+}
+
+const RefusedNameOutcomes& refused_name_outcomes() {
+    static const RefusedNameOutcomes built = build_refused_name_outcomes();
+    return built;
+}
+
+struct MiscountOutcomes {
+    Outcome build;
+    Rows recorded;  // count(*) of the load record after it
+};
+
+// dbt by hand, as `podcast run` calls it, with a load manifest that counts 5 event lines for a
+// file that holds 3: the staged copy is not what was checked.
+MiscountOutcomes build_miscount_outcomes() {
+    const TempDir workspace("podcast-snowflake-miscount");
+    const fs::path loading = workspace.path() / "loading";
+    fs::create_directories(loading / "2024-08-01");
+    std::ofstream(loading / "2024-08-01/events.json") << plain_events("u1", 1, 3);
+    const std::string size = std::to_string(fs::file_size(loading / "2024-08-01/events.json"));
+    const fs::path manifest = workspace.path() / "load_manifest.csv";
+    std::ofstream(manifest) << "filename,row_count,byte_count,sha256,read_path\n"
+                            << "2024-08-01/events.json,5," << size << "," << std::string(64, 'a')
+                            << ",\"" << (loading / "2024-08-01/events.json").string() << "\"\n";
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, {}});
+    MiscountOutcomes outcomes;
+    outcomes.build = prod_dbt(
+        workspace.path(), emulator.port(), "PODCAST",
+        {"build", "--select", "raw_events", "--exclude-resource-type", "unit_test", "--vars",
+         R"({"snowflake_emulator": true, "event_files": ["2024-08-01/events.json"]})"},
+        {{"PODCAST_DATA_DIR", loading.string()}, {"PODCAST_LOAD_MANIFEST", manifest.string()}});
+    outcomes.recorded = snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                                       {{"recorded", "select count(*) from bronze.loaded_files"}})
+                            .at("recorded");
+    return outcomes;
+}
+
+const MiscountOutcomes& miscount_outcomes() {
+    static const MiscountOutcomes built = build_miscount_outcomes();
+    return built;
+}
+
+struct FileFormatOutcomes {
+    Outcome first;   // create_snowflake_load_objects over an old definition
+    Outcome second;  // and again
+    Rows shown;  // SHOW FILE FORMATS of bronze.event_lines after the first (comment 6th, options
+                 // 8th)
+    std::vector<std::string> first_statements;
+    std::vector<std::string> second_statements;
+};
+
+// bronze.event_lines created by hand with other options (an older definition), then the load's
+// objects created twice with `dbt run-operation create_snowflake_load_objects`.
+FileFormatOutcomes build_file_format_outcomes() {
+    const TempDir workspace("podcast-snowflake-formats");
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, {}});
+    (void)snowflake_rows(
+        workspace.path(), emulator.port(), "PODCAST",
+        {{"1", "create database if not exists FORMATS"},
+         {"2", "create schema if not exists FORMATS.bronze"},
+         {"3", "create file format FORMATS.bronze.event_lines type = csv field_delimiter = ','"}});
+    const std::vector<std::string> operation{"run-operation", "create_snowflake_load_objects",
+                                             "--vars", R"({"snowflake_emulator": true})"};
+    FileFormatOutcomes outcomes;
+    std::size_t mark = statements_in(log).size();
+    outcomes.first = prod_dbt(workspace.path(), emulator.port(), "FORMATS", operation);
+    auto statements = statements_in(log);
+    outcomes.first_statements.assign(statements.begin() + static_cast<std::ptrdiff_t>(mark),
+                                     statements.end());
+    outcomes.shown =
+        snowflake_rows(workspace.path(), emulator.port(), "FORMATS",
+                       {{"shown", "show file formats like 'EVENT_LINES' in schema FORMATS.bronze"}})
+            .at("shown");
+    mark = statements_in(log).size();
+    outcomes.second = prod_dbt(workspace.path(), emulator.port(), "FORMATS", operation);
+    statements = statements_in(log);
+    outcomes.second_statements.assign(statements.begin() + static_cast<std::ptrdiff_t>(mark),
+                                      statements.end());
+    return outcomes;
+}
+
+const FileFormatOutcomes& file_format_outcomes() {
+    static const FileFormatOutcomes built = build_file_format_outcomes();
+    return built;
+}
+
+struct CompileOutcomes {
+    std::vector<Outcome> commands;        // dbt compile, dbt docs generate
+    std::vector<std::string> statements;  // what they sent
+};
+
+// `dbt compile` and `dbt docs generate` on the prod target, against a database nothing was built
+// in.
+CompileOutcomes build_compile_outcomes() {
+    const TempDir workspace("podcast-snowflake-compile");
+    const fs::path log = workspace.path() / "statements.jsonl";
+    Emulator emulator(workspace.path() / "emulator.log", {log, {}});
+    (void)snowflake_rows(workspace.path(), emulator.port(), "PODCAST",
+                         {{"1", "create database if not exists COMPILED"}});
+    const std::string vars =
+        R"({"snowflake_emulator": true, "event_files": ["2024-08-01/events.json"]})";
+    CompileOutcomes outcomes;
+    const std::size_t mark = statements_in(log).size();
+    outcomes.commands.push_back(
+        prod_dbt(workspace.path(), emulator.port(), "COMPILED", {"compile", "--vars", vars}));
+    outcomes.commands.push_back(prod_dbt(workspace.path(), emulator.port(), "COMPILED",
+                                         {"docs", "generate", "--vars", vars}));
+    const auto statements = statements_in(log);
+    outcomes.statements.assign(statements.begin() + static_cast<std::ptrdiff_t>(mark),
+                               statements.end());
+    return outcomes;
+}
+
+const CompileOutcomes& compile_outcomes() {
+    static const CompileOutcomes built = build_compile_outcomes();
+    return built;
+}
+
+// Statement verbs that change an account: objects, files on a stage, or rows.
+const std::vector<std::string> writing_verbs = {"alter",  "copy",     "create", "delete", "drop",
+                                                "grant",  "insert",   "merge",  "put",    "remove",
+                                                "revoke", "truncate", "update"};
 
 }  // namespace
 
-SCENARIO("interaction_ids of offsets, Unicode, quotes and backslashes are the documented formula on "
-         "DuckDB and on the Snowflake emulator alike",
-         "[edge][snowflake][analytics]") {
+SCENARIO(
+    "interaction_ids of offsets, Unicode, quotes and backslashes are the documented formula on "
+    "DuckDB and on the Snowflake emulator alike",
+    "[edge][snowflake][analytics]") {
     GIVEN("an event file of such lines and reference data holding those ids, run on both targets") {
         const TrickyOutcomes& o = tricky_outcomes();
         WHEN("the fact tables are read back") {
@@ -630,7 +1060,8 @@ SCENARIO("interaction_ids of offsets, Unicode, quotes and backslashes are the do
             }
             THEN("every line reached the fact, normalised to its UTC business key") {
                 std::vector<std::string> keys;
-                for (const auto& row : o.snowflake_ids) keys.push_back(row.substr(row.find('|') + 1));
+                for (const auto& row : o.snowflake_ids)
+                    keys.push_back(row.substr(row.find('|') + 1));
                 std::vector<std::string> expected = tricky_keys;
                 std::sort(keys.begin(), keys.end());
                 std::sort(expected.begin(), expected.end());
@@ -640,14 +1071,15 @@ SCENARIO("interaction_ids of offsets, Unicode, quotes and backslashes are the do
                 for (const auto& row : o.snowflake_ids) {
                     std::vector<std::string> parts;
                     std::size_t start = 0;
-                    for (std::size_t bar = row.find('|'); bar != std::string::npos; bar = row.find('|', start)) {
+                    for (std::size_t bar = row.find('|'); bar != std::string::npos;
+                         bar = row.find('|', start)) {
                         parts.push_back(row.substr(start, bar - start));
                         start = bar + 1;
                     }
                     parts.push_back(row.substr(start));
                     REQUIRE(5 == parts.size());
-                    REQUIRE(podcast::integration::expected_interaction_id(parts[1], parts[2], parts[3], parts[4]) ==
-                            parts[0]);
+                    REQUIRE(podcast::integration::expected_interaction_id(
+                                parts[1], parts[2], parts[3], parts[4]) == parts[0]);
                 }
             }
         }
@@ -676,6 +1108,20 @@ SCENARIO("The pipeline on the Snowflake emulator computes the figures of the Duc
             THEN("a run with no new file changes nothing") {
                 REQUIRE(o.snowflake == o.snowflake_after_rerun);
             }
+            THEN(
+                "the load record holds each file's rows, size and SHA-256 as the DuckDB record "
+                "does") {
+                REQUIRE(o.expected["files"].size() == o.snowflake["record"].size());
+                for (const auto& entry : o.snowflake["record"]) {
+                    INFO(entry);
+                    REQUIRE(entry.get<std::string>().find("NULL") == std::string::npos);
+                }
+                REQUIRE(o.duckdb["record"] == o.snowflake["record"]);
+            }
+            THEN("every raw line has the file and line number it has on DuckDB") {
+                REQUIRE(o.expected["raw_rows"].get<std::size_t>() == o.snowflake["lines"].size());
+                REQUIRE(o.duckdb["lines"] == o.snowflake["lines"]);
+            }
         }
     }
 }
@@ -686,17 +1132,21 @@ SCENARIO("Two event files whose names end alike are each loaded once on the Snow
         const StagingOutcomes& o = staging_outcomes();
         WHEN("raw_events is read back") {
             THEN("each file holds its own lines, none of the other's") {
-                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2", "backfill/2024-08-01/events.json|3"} ==
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2",
+                                                 "backfill/2024-08-01/events.json|3"} ==
                         joined_rows(o.rows_after_alike));
             }
         }
     }
 }
 
-SCENARIO("A file left on the Snowflake stage and withdrawn from the loading directory does not block "
-         "the next run",
-         "[edge][snowflake][load]") {
-    GIVEN("a staged file that failed the contract, no longer in the loading directory, and a new file") {
+SCENARIO(
+    "A file left on the Snowflake stage and withdrawn from the loading directory does not block "
+    "the next run",
+    "[edge][snowflake][load]") {
+    GIVEN(
+        "a staged file that failed the contract, no longer in the loading directory, and a new "
+        "file") {
         const StagingOutcomes& o = staging_outcomes();
         WHEN("the next run starts") {
             THEN("it succeeds") {
@@ -704,12 +1154,245 @@ SCENARIO("A file left on the Snowflake stage and withdrawn from the loading dire
                 REQUIRE(0 == o.withdrawn_run_exit);
             }
             THEN("it loads the new file and not the withdrawn one") {
-                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2", "2024-08-03/events.json|4",
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2",
+                                                 "2024-08-03/events.json|4",
                                                  "backfill/2024-08-01/events.json|3"} ==
                         joined_rows(o.rows_after_withdrawn));
                 REQUIRE(std::vector<std::string>{"2024-08-01/events.json", "2024-08-03/events.json",
                                                  "backfill/2024-08-01/events.json"} ==
                         joined_rows(o.record_after_withdrawn));
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "Line numbers count a file's non-blank lines alike on DuckDB and on the Snowflake emulator",
+    "[edge][snowflake][load]") {
+    GIVEN(
+        "a file with blank lines (empty, spaces with CRLF, a tab, two at the end) and one without, "
+        "run on both targets") {
+        const LineOutcomes& o = line_outcomes();
+        WHEN("raw_events and the load record are read back") {
+            THEN("every line has the file and line number it has on DuckDB") {
+                REQUIRE(joined_rows(o.duckdb_lines) == joined_rows(o.snowflake_lines));
+            }
+            THEN("the file with blank lines numbers its event lines 1 to 4, in file order") {
+                REQUIRE(
+                    std::vector<std::string>{"2024-08-01/events.json|1|u1|2024-08-01T01:00:00Z",
+                                             "2024-08-01/events.json|2|u1|2024-08-01T02:00:00Z",
+                                             "2024-08-01/events.json|3|u1|2024-08-01T03:00:00Z",
+                                             "2024-08-02/events.json|1|u2|2024-08-01T01:00:00Z",
+                                             "2024-08-02/events.json|2|u2|2024-08-01T02:00:00Z",
+                                             "2024-08-02/events.json|3|u2|2024-08-01T03:00:00Z",
+                                             "2024-08-02/events.json|4|u2|2024-08-01T04:00:00Z"} ==
+                    joined_rows(o.snowflake_lines));
+            }
+            THEN("the record holds each file's event lines, size and SHA-256 as on DuckDB") {
+                REQUIRE(2 == o.snowflake_record.size());
+                REQUIRE(joined_rows(o.duckdb_record) == joined_rows(o.snowflake_record));
+                for (const auto& row : o.snowflake_record) REQUIRE(row.at(3).has_value());
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "An external stage's files are loaded from its listing, and no PUT or REMOVE is sent to it",
+    "[edge][snowflake][load]") {
+    GIVEN(
+        "an external stage on a bucket holding two files, a third written before the second run, "
+        "and an empty loading directory") {
+        const ExternalOutcomes& o = external_outcomes();
+        WHEN("two runs with snowflake_stage set to it have run") {
+            THEN("both succeed") {
+                for (const auto& run : o.runs) {
+                    INFO(run.output);
+                    REQUIRE(0 == run.exit_code);
+                }
+            }
+            THEN("each listed file is loaded once, with its own lines") {
+                REQUIRE(
+                    std::vector<std::string>{"2024-08-01/a+(b)$.json|4", "2024-08-01/aa(b)$.json|2",
+                                             "2024-08-01/events.json|3"} == joined_rows(o.rows));
+            }
+            THEN("the files were found by listing the stage") {
+                REQUIRE(contains(verbs_of(o.statements), "list"));
+                bool listed = false;
+                for (const auto& statement : o.statements) {
+                    listed =
+                        listed || statement.rfind(std::string("list @") + external_stage, 0) == 0;
+                }
+                REQUIRE(listed);
+            }
+            THEN("no PUT and no REMOVE was sent") {
+                REQUIRE(!o.statements.empty());
+                REQUIRE_FALSE(contains(verbs_of(o.statements), "put"));
+                REQUIRE_FALSE(contains(verbs_of(o.statements), "remove"));
+            }
+            THEN("the record holds each file's lines and its size on the stage, and no digest") {
+                std::vector<std::string> expected;
+                for (const auto& [name, rows] :
+                     std::map<std::string, int>{{"2024-08-01/a+(b)$.json", 4},
+                                                {"2024-08-01/aa(b)$.json", 2},
+                                                {"2024-08-01/events.json", 3}}) {
+                    expected.push_back(name + "|" + std::to_string(rows) + "|" +
+                                       std::to_string(o.sizes.at(name)) + "|NULL");
+                }
+                REQUIRE(expected == joined_rows(o.record));
+            }
+        }
+    }
+}
+
+SCENARIO("A name with +, ( and $ on an external stage is loaded exactly",
+         "[edge][snowflake][load]") {
+    GIVEN(
+        "2024-08-01/a+(b)$.json written to the external stage's bucket after "
+        "2024-08-01/aa(b)$.json "
+        "was loaded") {
+        const ExternalOutcomes& o = external_outcomes();
+        WHEN("the next run has loaded it") {
+            THEN(
+                "raw_events holds its event lines under its exact name, numbered among its "
+                "non-blank lines") {
+                REQUIRE(std::vector<std::string>{"1|2024-08-01T10:00:00Z", "2|2024-08-01T11:00:00Z",
+                                                 "3|2024-08-01T12:00:00Z",
+                                                 "4|2024-08-01T13:00:00Z"} ==
+                        joined_rows(o.named_lines));
+            }
+            THEN("the file its pattern would match with '+' unescaped kept its own two lines") {
+                REQUIRE(contains(joined_rows(o.rows), "2024-08-01/aa(b)$.json|2"));
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A name with +, ( and $ in the loading directory is refused on the internal stage before "
+    "anything reaches Snowflake",
+    "[edge][snowflake][load]") {
+    GIVEN("2024-08-01/a+(b)$.json beside a plain file in the loading directory") {
+        const RefusedNameOutcomes& o = refused_name_outcomes();
+        WHEN("a prod run starts") {
+            THEN("it is refused, naming the file and the allowed characters") {
+                INFO(o.run.output);
+                REQUIRE(5 == o.run.exit_code);
+                REQUIRE(o.run.output.find("'2024-08-01/a+(b)$.json'") != std::string::npos);
+                REQUIRE(o.run.output.find("allowed: A-Z a-z 0-9 . _ - and /") != std::string::npos);
+            }
+            THEN("the emulator received no statement from it") {
+                REQUIRE(o.statements_before == o.statements_after);
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A Snowflake file format whose options changed is replaced, and an unchanged one is left alone",
+    "[snowflake][load]") {
+    GIVEN("bronze.event_lines created earlier with other options") {
+        const FileFormatOutcomes& o = file_format_outcomes();
+        WHEN("the load's objects are created, then created again") {
+            THEN("both succeed") {
+                INFO(o.first.output << o.second.output);
+                REQUIRE(0 == o.first.exit_code);
+                REQUIRE(0 == o.second.exit_code);
+            }
+            THEN(
+                "the first replaces the old definition with the load's options, their digest in "
+                "its comment") {
+                REQUIRE(1 == o.shown.size());
+                const auto options = json::parse(o.shown.at(0).at(7).value());
+                REQUIRE(json(false) == options.at("SKIP_BLANK_LINES"));
+                REQUIRE(json(false) == options.at("EMPTY_FIELD_AS_NULL"));
+                REQUIRE(o.shown.at(0).at(6).value().rfind("podcast file format, options md5 ", 0) ==
+                        0);
+                std::size_t replaced = 0;
+                for (const auto& statement : o.first_statements) {
+                    replaced +=
+                        statement.rfind("create or replace file format FORMATS.bronze.event_lines ",
+                                        0) == 0;
+                }
+                REQUIRE(1 == replaced);
+            }
+            THEN("the second looks at each file format and creates or replaces none") {
+                std::size_t shown = 0;
+                for (const auto& statement : o.second_statements) {
+                    INFO(statement);
+                    REQUIRE_FALSE((verb_of(statement) == "create" &&
+                                   statement.find(" file format ") != std::string::npos));
+                    shown += statement.rfind("show file formats like ", 0) == 0;
+                }
+                REQUIRE(2 == shown);
+            }
+        }
+    }
+}
+
+SCENARIO("dbt compile and docs generate on the prod target change nothing in Snowflake",
+         "[snowflake]") {
+    GIVEN("a database nothing was built in") {
+        const CompileOutcomes& o = compile_outcomes();
+        WHEN("dbt compile and dbt docs generate run against it") {
+            THEN("both succeed") {
+                for (const auto& command : o.commands) {
+                    INFO(command.output);
+                    REQUIRE(0 == command.exit_code);
+                }
+            }
+            THEN("they send statements that only read: no object, staged file or row is written") {
+                REQUIRE_FALSE(o.statements.empty());
+                for (const auto& statement : o.statements) {
+                    INFO(statement);
+                    REQUIRE_FALSE(contains(writing_verbs, verb_of(statement)));
+                }
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A line of an external stage's file that breaks the load contract fails the run, naming "
+    "file, physical line and key, and loads nothing",
+    "[edge][snowflake][load]") {
+    GIVEN(
+        "a file written to the external stage's bucket whose third line, after a blank one, has no "
+        "duration key") {
+        const ExternalOutcomes& o = external_outcomes();
+        WHEN("the next run reaches the load") {
+            THEN("it fails with the violation, verbatim") {
+                INFO(o.violating_run.output);
+                REQUIRE(1 == o.violating_run.exit_code);
+                REQUIRE(
+                    o.violating_run.output.find(
+                        "load contract violated: file 2024-08-02/events.json, line 3: missing key "
+                        "\"duration\"") != std::string::npos);
+            }
+            THEN("nothing of it is loaded or recorded") {
+                REQUIRE(3 == o.rows.size());
+                REQUIRE(3 == o.record.size());
+            }
+        }
+    }
+}
+
+SCENARIO(
+    "A staged file whose event lines are not as many as podcast run counted is refused before "
+    "anything loads",
+    "[edge][snowflake][load]") {
+    GIVEN("a load manifest counting 5 event lines for a file of 3") {
+        const MiscountOutcomes& o = miscount_outcomes();
+        WHEN("the load step runs on the emulator") {
+            THEN("it fails naming the file and both counts") {
+                INFO(o.build.output);
+                REQUIRE(0 != o.build.exit_code);
+                REQUIRE(o.build.output.find(
+                            "load refused: file 2024-08-01/events.json has 3 event lines "
+                            "on the stage but 5 in the loading directory") != std::string::npos);
+            }
+            THEN("the record holds nothing") {
+                REQUIRE(joined_rows(o.recorded) == std::vector<std::string>{"0"});
             }
         }
     }

@@ -1,0 +1,118 @@
+#include "podcast/run_record.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "podcast/dbt.hpp"
+#include "podcast/paths.hpp"
+
+namespace podcast {
+namespace {
+
+std::string iso_time(std::chrono::system_clock::time_point time) {
+    std::string text = format_load_at(time);
+    text[10] = 'T';
+    return text + "Z";
+}
+
+}  // namespace
+
+std::string_view outcome_name(RunOutcome outcome) {
+    switch (outcome) {
+        case RunOutcome::started:
+            return "started";
+        case RunOutcome::success:
+            return "success";
+        case RunOutcome::failed:
+            return "failed";
+        case RunOutcome::up_to_date:
+            return "up to date";
+        case RunOutcome::refused:
+            return "refused";
+    }
+    return "unknown";
+}
+
+nlohmann::ordered_json RunRecord::to_json() const {
+    nlohmann::ordered_json line = nlohmann::ordered_json::object();
+    line["start"] = iso_time(start);
+    if (end) {
+        line["end"] = iso_time(*end);
+    }
+    line["outcome"] = outcome_name(outcome);
+    if (load_at) {
+        line["load_at"] = *load_at;
+    }
+    line["warehouse"] = warehouse.string();
+    line["target"] = target;
+    if (full_refresh) {
+        line["full_refresh"] = *full_refresh;
+    }
+    if (dbt_exit_status) {
+        line["dbt_exit_status"] = *dbt_exit_status;
+    }
+    if (counts) {
+        line["counts"] = *counts;
+    }
+    if (seconds) {
+        line["seconds"] = *seconds;
+    }
+    if (inputs) {
+        line["inputs"] = *inputs;
+    }
+    if (error) {
+        line["error"] = *error;
+    }
+    return line;
+}
+
+void RunRecord::append(std::ostream& err) const {
+    const std::filesystem::path path = runs_log_for(warehouse);
+    std::string line = to_json().dump() + "\n";
+    const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    bool written = fd >= 0;
+    if (written) {
+        char last = '\n';
+        if (::pread(fd, &last, 1, std::max<off_t>(::lseek(fd, 0, SEEK_END) - 1, 0)) == 1 &&
+            last != '\n') {
+            line.insert(line.begin(), '\n');
+        }
+        written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+        ::close(fd);
+    }
+    if (!written) {
+        err << "warning: could not append to " << path.string() << '\n';
+    }
+}
+
+nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
+                                       std::string_view outcome) {
+    std::ifstream in(runs_log_for(warehouse));
+    std::string line;
+    nlohmann::ordered_json last;
+    while (std::getline(in, line)) {
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object() &&
+            (outcome.empty() || parsed.value("outcome", "") == outcome)) {
+            last = std::move(parsed);
+        }
+    }
+    return last;
+}
+
+std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
+                         bool full_refresh) {
+    if (full_refresh) {
+        return {};
+    }
+    const auto success = last_run_record(warehouse, outcome_name(RunOutcome::success));
+    if (!success.is_object() || success.value("inputs", "") != fingerprint) {
+        return {};
+    }
+    return success.value("load_at", "");
+}
+
+}  // namespace podcast
