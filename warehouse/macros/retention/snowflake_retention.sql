@@ -60,36 +60,72 @@
 {%- endmacro %}
 
 {#- Step (1) of the post-hook on Snowflake: for each month with rows of
-    {{ this }} before `cutoff` that are not in the archive, one COPY INTO the
-    stage of one Parquet file (single, with the columns named in lower case,
-    as $1:"name" reads them). -#}
+    {{ this }} before `cutoff` that are not in the archive, one unload of one
+    Parquet file. -#}
 {% macro snowflake__archive_rows_before(cutoff, in_archive, archive_casts) -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- set rows_to_archive -%}
-        from {{ this }}
-        where {{ this.identifier }}.timestamp < cast({{ sql_quote(cutoff) }} as date)
-        {%- if in_archive %}
-            and not {{ in_archive }}
-        {%- endif %}
+    {%- set months_query -%}
+        select distinct {{ month_text(this.identifier ~ '.timestamp') }}
+        {{ snowflake_rows_to_archive(this, cutoff, in_archive) }}
     {%- endset -%}
-    {%- set months = run_query('select distinct ' ~ month_text(this.identifier ~ '.timestamp') ~ ' ' ~ rows_to_archive).columns[0].values() | list -%}
-    {%- for month in months | sort -%}
+    {%- for month in run_query(months_query).columns[0].values() | sort -%}
         {%- call statement('archive_month') -%}
-            copy into {{ sql_quote(table_archive_dir(this) ~ '/month=' ~ month ~ '/' ~ archive_file_name()) }}
-            from (
-                select
-                    {%- for column in columns %}
-                    {{ archived_column(column, archive_casts, this.identifier ~ '.') }} as "{{ column }}"{{ "," if not loop.last }}
-                    {%- endfor %}
-                {{ rows_to_archive }}
-                    and {{ month_text(this.identifier ~ '.timestamp') }} = {{ sql_quote(month) }}
-            )
-            file_format = (format_name = {{ sql_quote(snowflake_archive_format()) }})
-            single = true
-            header = true
-            max_file_size = 5368709120
+            {{ snowflake_archive_unload(this, columns, cutoff, month, in_archive, archive_casts) }}
         {%- endcall -%}
     {%- endfor -%}
+{%- endmacro %}
+
+{#- The FROM and WHERE of the rows of `relation` before `cutoff` that are
+    not in the archive (`in_archive`, or none). -#}
+{% macro snowflake_rows_to_archive(relation, cutoff, in_archive) -%}
+    from {{ relation }}
+    where {{ relation.identifier }}.timestamp < cast({{ sql_quote(cutoff) }} as date)
+    {%- if in_archive %}
+        and not {{ in_archive }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- One month's unload: a single Parquet file with the columns named in
+    lower case, as $1:"name" reads them. -#}
+{% macro snowflake_archive_unload(relation, columns, cutoff, month, in_archive, archive_casts) -%}
+    copy into {{ sql_quote(table_archive_dir(relation) ~ '/month=' ~ month ~ '/' ~ archive_file_name()) }}
+    from (
+        select
+            {%- for column in columns %}
+            {{ archived_column(column, archive_casts, relation.identifier ~ '.') }} as "{{ column }}"{{ "," if not loop.last }}
+            {%- endfor %}
+        {{ snowflake_rows_to_archive(relation, cutoff, in_archive) }}
+            and {{ month_text(relation.identifier ~ '.timestamp') }} = {{ sql_quote(month) }}
+    )
+    file_format = (format_name = {{ sql_quote(snowflake_archive_format()) }})
+    single = true
+    header = true
+    max_file_size = 5368709120
+{%- endmacro %}
+
+{#- The Snowflake statements of retention that the emulator cannot run, for
+    warehouse/snowflake/parse_compiled.py to parse (`dbt compile --inline`):
+    the unload of the fact's rows with its anti-join on the stage, and the
+    delete of archived rows, on made-up files. -#}
+{% macro snowflake_retention_statements() -%}
+    {%- set relation = api.Relation.create(database=target.database, schema='gold', identifier='fact_user_interactions') -%}
+    {%- set files = [
+        ['fact_user_interactions/month=2024-07/run-20240801T000000000000-a.parquet', '2024-07', '20240801T000000000000'],
+        ['fact_user_interactions/month=2024-08/run-20240902T120000500000-b.parquet', '2024-08', '20240902T120000500000'],
+    ] -%}
+    {%- set casts = {'event_type': 'varchar', 'interaction_id': 'decimal(38, 0)'} -%}
+    {%- set in_archive -%}
+        exists (
+            select 1 from ({{ snowflake__archived_files_select(files, [['interaction_id', 'decimal(38, 0)']], none) }}) as archived
+            where archived.interaction_id = {{ archived_column('interaction_id', casts, relation.identifier ~ '.') }}
+        )
+    {%- endset -%}
+    {{ snowflake_archive_unload(relation, ['interaction_id', 'user_id', 'episode_id', 'event_type', 'timestamp', 'duration', 'load_at'],
+        '2024-08-21', '2024-08', in_archive, casts) }};
+    delete from {{ relation }}
+    where timestamp < cast('2024-09-01' as date) and {{ in_archive }};
+    select * from ({{ snowflake__archived_files_select(files, [['user_id', 'varchar'], ['timestamp', 'timestamp_ntz']], '2024-09-01 00:00:00.000000') }}) as archived
+    where archived.load_at > cast('2024-09-01 00:00:00.000000' as timestamp_ntz)
 {%- endmacro %}
 
 {% macro snowflake__month_text(expression) -%}
