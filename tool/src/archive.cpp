@@ -187,9 +187,14 @@ std::vector<fs::path> recorded_archive_dirs(Connection& connection, const fs::pa
             }
         }
     }
-    if (dirs.empty()) {
-        dirs.push_back(default_archive_dir(warehouse));
+    // A warehouse moved with its archive still finds it beside itself.
+    const fs::path beside = default_archive_dir(warehouse);
+    if (std::ranges::find(dirs, beside) == dirs.end()) {
+        dirs.push_back(beside);
     }
+    std::error_code error;
+    std::ranges::stable_partition(dirs,
+                                  [&](const fs::path& dir) { return fs::is_directory(dir, error); });
     return dirs;
 }
 

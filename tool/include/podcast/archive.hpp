@@ -41,7 +41,8 @@ std::string taken_in_sql(const ArchivedTable& table);
 // The archive's directory unless var archive_dir sets another: <warehouse>.archive.
 std::filesystem::path default_archive_dir(const std::filesystem::path& warehouse);
 
-// The archive directories the warehouse records (silver.retention_record), else the default.
+// The directories the archive may be in: those the warehouse records (silver.retention_record)
+// and <warehouse>.archive, the existing ones first (the archive's views read the first).
 std::vector<std::filesystem::path> recorded_archive_dirs(Connection& connection,
                                                          const std::filesystem::path& warehouse);
 

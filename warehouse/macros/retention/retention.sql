@@ -192,6 +192,11 @@
     only `columns`), each cast to the relation's type or to `casts`'s;
     optionally only the rows loaded after `since`. No row without a file. -#}
 {% macro archived_select(relation, files, columns=none, since=none, casts={}) -%}
+    {%- if not files -%}
+    {#- No introspection here: `dbt compile` on an empty Snowflake database
+        must not describe a table that is not built yet. -#}
+    select {{ columns | join(', ') if columns else '*' }} from {{ relation }} where false
+    {%- else -%}
     {%- set typed = [] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
         {%- set name = column.name | lower -%}
@@ -199,13 +204,6 @@
             {%- do typed.append([name, casts[name] if name in casts else column.data_type]) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if not files -%}
-    select
-        {%- for name, type in typed %}
-        cast({{ name }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from {{ relation }} where false
-    {%- else -%}
     select * from (
         {{ adapter.dispatch('archived_files_select', 'podcast')(files, typed, since) }}
     ) as archived
