@@ -655,6 +655,83 @@ SCENARIO("Lengthening the window or turning retention off brings no archived eve
     }
 }
 
+SCENARIO("The archive can live elsewhere, and a path DuckDB would glob is refused",
+         "[retention][edge][settings]") {
+    GIVEN("a file with an event older than a 10-day window") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            fs::path elsewhere;
+            CommandOutcome globbed_var, globbed_default, moved, status, query;
+            bool warehouse_after_refusals = true;
+            std::vector<std::string> files;
+        };
+        auto& s = once([] {
+            State state;
+            state.ws->drop("2024-08-01/events.json",
+                           event_line("play", "user_1", "ep_1", "2024-08-01T10:00:00", 100) +
+                               event_line("play", "user_2", "ep_1", "2024-08-20T10:00:00", 100));
+            const std::vector<std::string> retained{"--var", "now=2024-08-21 00:00:00", "--var",
+                                                    "retention_days=10"};
+            auto with = [&](std::vector<std::string> arguments, const fs::path& warehouse) {
+                std::vector<std::string> all{"run",
+                                             "--reference-dir",
+                                             state.ws->reference().string(),
+                                             "--data-dir",
+                                             state.ws->loading().string(),
+                                             "--warehouse",
+                                             warehouse.string()};
+                all.insert(all.end(), retained.begin(), retained.end());
+                all.insert(all.end(), arguments.begin(), arguments.end());
+                return run_podcast_binary(all);
+            };
+            state.globbed_var =
+                with({"--var", "archive_dir=" + (state.ws->root() / "arch*").string()},
+                     state.ws->warehouse());
+            state.globbed_default = with({}, state.ws->root() / "w[1]" / "warehouse.duckdb");
+            state.warehouse_after_refusals =
+                fs::exists(state.ws->warehouse()) || fs::exists(state.ws->root() / "w[1]");
+            state.elsewhere = state.ws->root() / "cold" / "storage" / "podcast archive";
+            state.moved =
+                with({"--var", "archive_dir=" + state.elsewhere.string()}, state.ws->warehouse());
+            state.files = rows_as_text(state.ws->query(
+                "select replace(file, '" + state.elsewhere.string() + "/', '') from glob('" +
+                (state.elsewhere / "*/*/*").string() + "') order by 1"));
+            const std::string warehouse = state.ws->warehouse().string();
+            state.status = run_podcast_binary({"status", "--warehouse", warehouse});
+            state.query =
+                run_podcast_binary({"query", "select user_id, month from cleansed_events_archive",
+                                    "--format", "csv", "--warehouse", warehouse});
+            return state;
+        });
+        WHEN("archive_dir, or the warehouse's own path, holds a glob character") {
+            THEN("the run is refused before anything is loaded, naming the var") {
+                REQUIRE(2 == s.globbed_var.exit_code);
+                REQUIRE_THAT(s.globbed_var.output,
+                             Catch::Contains("--var archive_dir: expected a directory path"));
+                REQUIRE(2 == s.globbed_default.exit_code);
+                REQUIRE_THAT(s.globbed_default.output, Catch::Contains("holds a glob character") &&
+                                                           Catch::Contains("--var archive_dir"));
+                REQUIRE_FALSE(s.warehouse_after_refusals);
+            }
+        }
+        WHEN("archive_dir names a directory whose parents do not exist") {
+            THEN("the run creates them and archives there, one file per table") {
+                REQUIRE(0 == s.moved.exit_code);
+                REQUIRE(2 == s.files.size());
+                REQUIRE_THAT(s.files.at(0),
+                             Catch::StartsWith("cleansed_events/month=2024-08/run-") &&
+                                 Catch::EndsWith(".parquet"));
+                REQUIRE_THAT(s.files.at(1),
+                             Catch::StartsWith("fact_user_interactions/month=2024-08/run-"));
+            }
+            THEN("status and query find it through the warehouse's record") {
+                REQUIRE_THAT(s.status.output, Catch::Contains(s.elsewhere.string()));
+                REQUIRE("user_id,month\nuser_1,2024-08\n" == s.query.output);
+            }
+        }
+    }
+}
+
 SCENARIO("podcast query reads the archive directory and nothing beside it",
          "[retention][edge][query]") {
     GIVEN(
