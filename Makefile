@@ -9,18 +9,21 @@ ROOT    := $(abspath .)
 VENV    := $(ROOT)/.venv
 VENV_FAKESNOW := $(ROOT)/.venv-fakesnow
 VENV_DAGSTER  := $(ROOT)/.venv-dagster
+VENV_LINT     := $(ROOT)/.venv-lint
 PORT ?= 3000
 DBT     := $(VENV)/bin/dbt
 BUILD   := $(ROOT)/build
 PODCAST := $(BUILD)/podcast
 DEMO    := $(ROOT)/data/demo
 BENCH_SIZES ?= 1000000,10000000
+PREFIX  ?= /usr/local
 
 # Debian packages the build and the tests use.
-# chromium: the HTML report's test renders the page headless.
-APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev chromium
+# chromium: the HTML report's test renders the page headless. clang-format: make lint (version
+# 14, the one tool/../.clang-format is pinned to).
+APT_PACKAGES := cmake ninja-build g++ catch2 libcli11-dev nlohmann-json3-dev libssl-dev libsimdjson-dev libcsv-dev chromium clang-format
 
-.PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster orchestrate build docs
+.PHONY: help run test bench lint clean deps venv venv-fakesnow venv-dagster venv-lint orchestrate build docs install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,9 +57,21 @@ $(VENV_DAGSTER)/.installed: orchestrate/requirements.txt
 	$(VENV_DAGSTER)/bin/pip install --quiet --disable-pip-version-check -r orchestrate/requirements.txt
 	touch $@
 
+venv-lint: $(VENV_LINT)/.installed ## ruff, pinned, in its own environment
+
+$(VENV_LINT)/.installed: requirements-lint.txt
+	python3 -m venv $(VENV_LINT)
+	$(VENV_LINT)/bin/pip install --quiet --disable-pip-version-check -r requirements-lint.txt
+	touch $@
+
 build: deps ## build the podcast tool into build/podcast
 	cmake -S tool -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD)
+
+install: build ## install podcast and the dbt project under PREFIX (default /usr/local), with the pinned dbt in PREFIX/lib/podcast/venv
+	cmake --install $(BUILD) --prefix $(PREFIX)
+	[ -x $(PREFIX)/lib/podcast/venv/bin/dbt ] || { python3 -m venv $(PREFIX)/lib/podcast/venv && \
+	  $(PREFIX)/lib/podcast/venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt; }
 
 run: build venv ## generate the demo dataset (first time), land it, run the pipeline, print the report
 	@[ -f $(DEMO)/expected.json ] || $(PODCAST) generate --out $(DEMO)
@@ -74,9 +89,17 @@ orchestrate: build venv venv-dagster ## Dagster on http://127.0.0.1:$(PORT): ass
 bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json
 	$(BUILD)/podcast_bench --sizes $(BENCH_SIZES)
 
-lint: venv ## sqlfluff on the dbt models and tests
+lint: deps venv venv-lint ## sqlfluff on the dbt models and tests, clang-format on the C++, ruff on the Python
 	mkdir -p $(BUILD)
-	cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql
+	@failed=""; \
+	( cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql ) || failed="$$failed sqlfluff"; \
+	if clang-format --version | grep -q ' version 14\.'; then \
+	  find tool -name '*.cpp' -o -name '*.hpp' | sort | xargs clang-format --dry-run --Werror || failed="$$failed clang-format"; \
+	else \
+	  echo "clang-format 14 expected (.clang-format is pinned to it), found: $$(clang-format --version)"; failed="$$failed clang-format"; \
+	fi; \
+	$(VENV_LINT)/bin/ruff check orchestrate warehouse/snowflake || failed="$$failed ruff"; \
+	if [ -n "$$failed" ]; then echo "make lint failed:$$failed"; exit 1; fi
 
 docs: venv ## dbt docs for the warehouse (overview, models, lineage, exposures)
 	cd warehouse && $(DBT) docs generate --profiles-dir .

@@ -216,7 +216,8 @@ class PipelineConfig(dg.Config):
 def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> dg.MaterializeResult:
     landed = podcast.invoke(
         context.log,
-        ["land", podcast.staging_dir, "--data-dir", podcast.data_dir, "--warehouse", podcast.warehouse],
+        ["land", podcast.staging_dir,
+         "--data-dir", podcast.data_dir, "--warehouse", podcast.warehouse],
     )
     if landed.exit_code != 0:
         # "refusing ...": an unsafe name, or a name already landed with other content.

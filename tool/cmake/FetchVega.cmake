@@ -93,7 +93,7 @@ configure_file("${_chart_source}.in" "${_chart_source}" @ONLY)
 
 add_library(podcast_chart_scripts OBJECT "${_chart_source}")
 target_include_directories(podcast_chart_scripts PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/include")
-target_compile_features(podcast_chart_scripts PRIVATE cxx_std_23)
+target_link_libraries(podcast_chart_scripts PRIVATE podcast_settings)
 list(TRANSFORM _vega_files PREPEND "${_vega_root}/" OUTPUT_VARIABLE _vega_paths)
 # .incbin reads the files at assembly time: rebuild when they change.
 set_source_files_properties("${_chart_source}" PROPERTIES OBJECT_DEPENDS "${_vega_paths}")

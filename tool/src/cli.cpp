@@ -238,8 +238,10 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("podcast ") + PODCAST_VERSION,
                          "Print the version and exit");
-    app.footer("Project root: " + project_root().string() + " (env PODCAST_HOME)\n\n" +
-               exit_codes_text());
+    const Layout found = layout();
+    app.footer(std::string(found.kind == LayoutKind::installed ? "Installed: " : "Checkout: ") +
+               found.root.string() + " (env PODCAST_HOME names a checkout to use instead)\n" +
+               "Data: " + found.data.string() + " by default\n\n" + exit_codes_text());
 
     GenerateFlags generate_flags;
     auto* generate_app = app.add_subcommand(

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -73,6 +74,21 @@ struct FakePipeline {
     std::string dbt_environment() const { return read_file(options.warehouse.string() + ".env"); }
 };
 
+// The value after each occurrence of `flag` in dbt's arguments, in order: the arguments are
+// checked by flag, wherever dbt's command line puts them.
+std::vector<std::string> flag_values(const std::vector<std::string>& arguments,
+                                     const std::string& flag) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i + 1 < arguments.size(); ++i) {
+        if (arguments[i] == flag) {
+            values.push_back(arguments[i + 1]);
+        }
+    }
+    return values;
+}
+
+using Values = std::vector<std::string>;
+
 const std::string seed_line =
     R"({"info": {"name": "LogSeedResult", "level": "info", "msg": "1 of 1 OK loaded seed file silver.users"}, "data": {"status": "success", "execution_time": 0.5, "index": 1, "total": 1, "node_info": {"unique_id": "seed.podcast.users", "resource_type": "seed", "node_name": "users", "node_relation": {"schema": "silver"}}}})"
     "\n";
@@ -124,15 +140,18 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
             const std::string environment = pipeline.dbt_environment();
             const std::string warehouse = pipeline.options.warehouse.string();
             THEN("dbt build runs on the project with JSON logs and the chosen target") {
-                REQUIRE(std::vector<std::string>(arguments.begin(), arguments.begin() + 9) ==
-                        std::vector<std::string>{
-                            "build", "--project-dir", (pipeline.dir / "project").string(),
-                            "--profiles-dir", (pipeline.dir / "project").string(), "--target",
-                            "dev", "--log-format", "json"});
+                REQUIRE(std::string("build") == arguments.at(0));
+                const std::string project = (pipeline.dir / "project").string();
+                REQUIRE(Values{project} == flag_values(arguments, "--project-dir"));
+                REQUIRE(Values{project} == flag_values(arguments, "--profiles-dir"));
+                REQUIRE(Values{"dev"} == flag_values(arguments, "--target"));
+                REQUIRE(Values{"json"} == flag_values(arguments, "--log-format"));
+                REQUIRE(0 == std::ranges::count(arguments, std::string("--full-refresh")));
             }
             THEN("the vars hold each --var, typed, and not load_at") {
-                REQUIRE(std::string("--vars") == arguments.at(9));
-                const auto vars = nlohmann::json::parse(arguments.at(10));
+                const auto given = flag_values(arguments, "--vars");
+                REQUIRE(1 == given.size());
+                const auto vars = nlohmann::json::parse(given.front());
                 REQUIRE(std::string("2024-09-01 00:00:00") == vars["now"].get<std::string>());
                 REQUIRE(nlohmann::json{"seek"} == vars["listen_event_types"]);
                 REQUIRE_FALSE(vars.contains("load_at"));
@@ -144,8 +163,7 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                         environment.find('\n', at) - at - std::string("PODCAST_LOAD_AT=").size());
             }
             THEN("unit tests are left to make test") {
-                REQUIRE(std::vector<std::string>{"--exclude-resource-type", "unit_test"} ==
-                        std::vector<std::string>(arguments.begin() + 11, arguments.begin() + 13));
+                REQUIRE(Values{"unit_test"} == flag_values(arguments, "--exclude-resource-type"));
             }
             THEN("the environment points dbt at this warehouse and its own target dir") {
                 REQUIRE_THAT(environment, Catch::Contains("PODCAST_WAREHOUSE=" + warehouse + "\n"));
@@ -177,6 +195,23 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
             }
             THEN("progress shows the finished seed") {
                 REQUIRE_THAT(out, Catch::Contains("[1/1] seed       users"));
+            }
+        }
+    }
+}
+
+SCENARIO("a full refresh is passed to dbt, which then tests every row", "[run]") {
+    GIVEN("a pipeline whose dbt succeeds, run once already") {
+        FakePipeline pipeline(seed_line, 0);
+        REQUIRE(pipeline.run());
+        WHEN("it runs again with a full refresh") {
+            pipeline.options.full_refresh = podcast::FullRefresh::yes;
+            REQUIRE(pipeline.run());
+            THEN("dbt gets --full-refresh once, and no row is left untested") {
+                REQUIRE(1 == std::ranges::count(pipeline.dbt_arguments(),
+                                                std::string("--full-refresh")));
+                REQUIRE_THAT(pipeline.dbt_environment(),
+                             Catch::Contains("PODCAST_TESTED_SINCE=\n"));
             }
         }
     }

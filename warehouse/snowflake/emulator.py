@@ -84,7 +84,8 @@ def emulate_external_storage(storage: str) -> None:
     the stage's URL); relative paths that queries read are taken from `storage`."""
     storage = os.path.realpath(storage)
     stages = server_module.shared_fs.duck_conn
-    stages.execute(f"set global file_search_path = {exp.Literal.string(storage).sql(dialect='duckdb')}")
+    search_path = exp.Literal.string(storage).sql(dialect="duckdb")
+    stages.execute(f"set global file_search_path = {search_path}")
     list_internal = stage_module.list_stage_files_sql
 
     def list_stage_files_sql(storage_name: str) -> str:
@@ -100,9 +101,10 @@ def emulate_external_storage(storage: str) -> None:
         url = url.rstrip("/") + "/"
         directory = os.path.join(storage, url[len("s3://"):])
         glob = exp.Literal.string(f"{glob_escape(directory)}**/*").sql(dialect="duckdb")
+        prefix = exp.Literal.string(url).sql(dialect="duckdb")
         return f"""
             select
-                {exp.Literal.string(url).sql(dialect="duckdb")} || substr(filename, {len(directory) + 1}) as name,
+                {prefix} || substr(filename, {len(directory) + 1}) as name,
                 size,
                 md5(content) as md5,
                 strftime(last_modified, '%a, %d %b %Y %H:%M:%S GMT') as last_modified

@@ -100,14 +100,16 @@ def main() -> int:
             ["build", "--exclude-resource-type", "unit_test", "--vars", emulator_vars])
         dbt(root, scratch, port, "incremental", ["compile", "--vars", emulator_vars])
         dbt(root, scratch, port, "merge",
-            ["run", "--select", "cleansed_events", "fact_user_interactions", "--vars", emulator_vars])
+            ["run", "--select", "cleansed_events", "fact_user_interactions",
+             "--vars", emulator_vars])
         dbt(root, scratch, port, "load",
             ["compile", "--no-introspect", "--no-populate-cache", "--select", "raw_events",
              "--indirect-selection", "empty",
              "--vars", json.dumps({"event_files": EVENT_FILES, "now": NOW})])
         copy = dbt(root, scratch, port, "copy",
                    ["compile", "--no-introspect", "--no-populate-cache", "--output", "json",
-                    "--inline", "{{ snowflake_copy_into_landing(%s) }}" % json.dumps(COPIED_FILES)])
+                    "--inline",
+                    f"{{{{ snowflake_copy_into_landing({json.dumps(COPIED_FILES)}) }}}}"])
         retention = dbt(root, scratch, port, "retention",
                         ["compile", "--no-introspect", "--no-populate-cache", "--output", "json",
                          "--inline", "{{ snowflake_retention_statements() }}"])

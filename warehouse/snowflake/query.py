@@ -45,7 +45,10 @@ def main() -> int:
         cursor = connection.cursor()
         for name, sql in queries.items():
             cursor.execute(sql)
-            answers[name] = [[None if value is None else str(value) for value in row] for row in cursor.fetchall()]
+            answers[name] = [
+                [None if value is None else str(value) for value in row]
+                for row in cursor.fetchall()
+            ]
     json.dump(answers, sys.stdout)
     return 0
 

@@ -57,7 +57,7 @@ const std::string types_query =
 SCENARIO("A query copying onto the warehouse file is refused and the warehouse stays intact",
          "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const std::string before = file_bytes(ws->warehouse());
         WHEN("podcast query copies a result to the warehouse's own path") {
             const auto outcome =
@@ -77,7 +77,7 @@ SCENARIO("A query copying onto the warehouse file is refused and the warehouse s
 
 SCENARIO("A query attaching another database is refused and writes nothing", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const fs::path other = ws->root() / "other.duckdb";
         WHEN("podcast query attaches a new database read-write") {
             const auto outcome =
@@ -93,7 +93,7 @@ SCENARIO("A query attaching another database is refused and writes nothing", "[e
 
 SCENARIO("A query reading a file outside the warehouse is refused", "[edge][query]") {
     GIVEN("a warehouse built by a run and a readable file beside it") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const fs::path outside = ws->root() / "outside.csv";
         std::ofstream(outside) << "secret\nvalue\n";
         for (const std::string function : {"read_text", "read_csv"}) {
@@ -113,7 +113,7 @@ SCENARIO("A query reading a file outside the warehouse is refused", "[edge][quer
 
 SCENARIO("A query turning external access back on is refused", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         WHEN("podcast query sets enable_external_access=true") {
             const auto outcome = podcast_query(*ws, "set enable_external_access = true");
             THEN("it is refused as a SET") {
@@ -126,7 +126,7 @@ SCENARIO("A query turning external access back on is refused", "[edge][query]") 
 
 SCENARIO("Statements an attacker tries next are refused and write nothing", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const fs::path target = ws->root() / "stolen";
         const std::vector<std::string> attempts = {
             "export database '" + target.string() + "'",
@@ -155,7 +155,7 @@ SCENARIO("Statements an attacker tries next are refused and write nothing", "[ed
 
 SCENARIO("Every DuckDB type renders as JSON: arrays, objects and exact HUGEINTs", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         WHEN("the types query runs as JSON") {
             const auto outcome = podcast_query(*ws, types_query, "json");
             THEN("the output is valid JSON with an array, an object, the enum and the integer") {
@@ -174,7 +174,7 @@ SCENARIO("Every DuckDB type renders as JSON: arrays, objects and exact HUGEINTs"
 
 SCENARIO("Every DuckDB type renders in CSV and table output", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         for (const std::string format : {"csv", "table"}) {
             WHEN("the types query runs as " + format) {
                 const auto outcome = podcast_query(
@@ -196,7 +196,7 @@ SCENARIO("Every DuckDB type renders in CSV and table output", "[edge][query]") {
 
 SCENARIO("CSV output tells NULL from the empty string", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         WHEN("a NULL and an empty string are queried as CSV") {
             const auto outcome = podcast_query(*ws, "select null::varchar a, '' b", "csv");
             THEN("NULL is an empty field and '' is \"\"") {
@@ -209,7 +209,7 @@ SCENARIO("CSV output tells NULL from the empty string", "[edge][query]") {
 
 SCENARIO("A unicode column lines up in the table output", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         WHEN("accented and East Asian text is printed as a table") {
             const auto outcome = podcast_query(
                 *ws, "select * from (values ('héllo', 1), ('日本', 2), ('ab', 3)) v(name, n)");
@@ -227,7 +227,7 @@ SCENARIO("A unicode column lines up in the table output", "[edge][query]") {
 
 SCENARIO("A DuckDB error is printed once, in one line, without hints", "[edge][query]") {
     GIVEN("a warehouse built by a run") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         WHEN("a query with a syntax error runs") {
             const auto outcome = podcast_query(*ws, "selec 1");
             THEN("one line names the error once, with no LINE excerpt or hint") {
@@ -242,7 +242,7 @@ SCENARIO("A DuckDB error is printed once, in one line, without hints", "[edge][q
 SCENARIO("A torn last line of the runs log is skipped and the next record is intact",
          "[edge][status]") {
     GIVEN("a warehouse built by a run whose runs log ends in a torn line") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const fs::path log = podcast::runs_log_for(ws->warehouse());
         std::ofstream(log, std::ios::app) << "{\"outcome\":\"succ";
         WHEN("status reads it") {
@@ -274,7 +274,7 @@ SCENARIO("A torn last line of the runs log is skipped and the next record is int
 SCENARIO("A run refused while a reader holds the warehouse names the reader, not a stale pid",
          "[edge][lock]") {
     GIVEN("a warehouse whose lock file holds the pid of a run that has ended") {
-        auto& ws = once(built_workspace);
+        auto& ws = once([] { return built_workspace(); });
         const auto stale = podcast::lock_holder_pid(ws->warehouse());
         REQUIRE(stale.has_value());
         WHEN("this process reads (holds the shared lock) while a run starts") {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <memory>
 
 #include "workspace.hpp"
 
@@ -86,7 +88,7 @@ constexpr int refused_exit = 5;
 SCENARIO("A var value that would change a statement is refused, and the warehouse is unchanged",
          "[edge][settings]") {
     GIVEN("a warehouse with one day loaded") {
-        auto& baseline = once(loaded_baseline);
+        auto& baseline = once([] { return loaded_baseline(); });
         const std::vector<std::pair<std::string, std::string>> attacks = {
             {"a quote closing the literal", "now=2030-01-01' as timestamp) or 1=1 or ('"},
             {"a backslash before the quote", "now=2030-01-01 00:00:00\\' or 1=1 --"},
@@ -263,7 +265,7 @@ SCENARIO("A date that is not a real calendar day is refused", "[edge][reference]
 
 SCENARIO("A duplicate key is refused and the previous reference data stays", "[edge][reference]") {
     GIVEN("a warehouse loaded with the default reference data") {
-        auto& baseline = once(loaded_baseline);
+        auto& baseline = once([] { return loaded_baseline(); });
         WHEN("users.csv repeats a user_id") {
             baseline.ws->write_reference(default_users_csv + "user_2,2024-05-05,ES\n",
                                          default_episodes_csv);
@@ -338,29 +340,138 @@ SCENARIO("Reference columns in another order, with an extra column, a BOM and CR
     }
 }
 
-SCENARIO("A run leaves the dbt project (the install tree) unchanged", "[edge][run]") {
-    // Every file and directory under warehouse/ with its modification time. Python's bytecode
-    // caches are left out: the Snowflake emulator's launcher (another test) writes them, not a run.
-    const auto listing = [] {
-        std::vector<std::string> entries;
-        const fs::path project = project_root() / "warehouse";
-        for (auto it = fs::recursive_directory_iterator(project); it != fs::end(it); ++it) {
-            if (it->path().filename() == "__pycache__") {
-                it.disable_recursion_pending();
-                continue;
-            }
-            entries.push_back(it->path().lexically_relative(project).string() + " " +
-                              std::to_string(fs::last_write_time(it->path())
-                                                 .time_since_epoch()
-                                                 .count()));
+namespace {
+
+// Every file and directory under `tree` with its modification time. Python's bytecode caches are
+// left out: the Snowflake emulator's launcher (another test) writes them, not a run.
+std::vector<std::string> listing(const fs::path& tree) {
+    std::vector<std::string> entries;
+    for (auto it = fs::recursive_directory_iterator(tree); it != fs::end(it); ++it) {
+        if (it->path().filename() == "__pycache__") {
+            it.disable_recursion_pending();
+            continue;
         }
-        std::ranges::sort(entries);
-        return entries;
-    };
-    Workspace ws;
-    ws.drop("2024-08-01/events.json", day_events(1));
-    const auto before = listing();
-    const auto run = ws.run();
-    REQUIRE(0 == run.exit_code);
-    REQUIRE(before == listing());
+        entries.push_back(
+            it->path().lexically_relative(tree).string() + " " +
+            std::to_string(fs::last_write_time(it->path()).time_since_epoch().count()));
+    }
+    std::ranges::sort(entries);
+    return entries;
+}
+
+void write_text(const fs::path& path, const std::string& content) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+// podcast installed by `cmake --install` into a fresh prefix, then run from there with nothing
+// but its defaults: no PODCAST_HOME, no path flag or variable, the data under XDG_DATA_HOME.
+struct Installation {
+    std::unique_ptr<podcast::testing::TempDir> prefix =
+        std::make_unique<podcast::testing::TempDir>("podcast-install");
+    std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+    CommandOutcome install;
+    std::vector<std::string> installed;  // the install tree right after installing
+    CommandOutcome help;
+    CommandOutcome run;
+    CommandOutcome status;
+    CommandOutcome libraries;  // ldd of the installed binary
+    std::vector<std::string> after_run;
+
+    [[nodiscard]] fs::path data_home() const { return ws->root() / "xdg"; }
+    [[nodiscard]] fs::path binary() const { return prefix->path() / "bin/podcast"; }
+
+    // The installed binary in the workspace, with only the environment that names dbt and the
+    // data home (and every variable that would override a default set empty, as if unset).
+    [[nodiscard]] CommandOutcome run_installed(std::vector<std::string> arguments) const {
+        return run_capturing(
+            podcast::ProcessSpec{binary(),
+                                 std::move(arguments),
+                                 ws->root(),
+                                 {{"PODCAST_HOME", ""},
+                                  {"PODCAST_WAREHOUSE", ""},
+                                  {"PODCAST_DATA_DIR", ""},
+                                  {"PODCAST_REFERENCE_DIR", ""},
+                                  {"PODCAST_DBT", (project_root() / ".venv/bin/dbt").string()},
+                                  {"XDG_DATA_HOME", data_home().string()}}});
+    }
+
+    static Installation make() {
+        Installation installation;
+        installation.install = run_capturing(podcast::ProcessSpec{
+            PODCAST_CMAKE,
+            {"--install", PODCAST_BUILD_DIR, "--prefix", installation.prefix->path().string()},
+            fs::current_path(),
+            {}});
+        installation.installed = listing(installation.prefix->path());
+        const fs::path data = installation.data_home() / "podcast";
+        write_text(data / "loading/2024-08-01/events.json", day_events(1));
+        write_text(data / "demo/reference/users.csv", default_users_csv);
+        write_text(data / "demo/reference/episodes.csv", default_episodes_csv);
+        installation.help = installation.run_installed({"--help"});
+        installation.run =
+            installation.run_installed({"run", "--var", "now=" + std::string(pinned_now)});
+        installation.status = installation.run_installed({"status", "--json"});
+        installation.libraries = run_capturing(
+            podcast::ProcessSpec{"/usr/bin/ldd", {installation.binary().string()}, {}, {}});
+        installation.after_run = listing(installation.prefix->path());
+        return installation;
+    }
+};
+
+}  // namespace
+
+SCENARIO("A run leaves the dbt project (the install tree) unchanged", "[edge][run]") {
+    GIVEN("the checkout's dbt project") {
+        Workspace ws;
+        ws.drop("2024-08-01/events.json", day_events(1));
+        const fs::path project = project_root() / "warehouse";
+        const auto before = listing(project);
+        const auto run = ws.run();
+        REQUIRE(0 == run.exit_code);
+        REQUIRE(before == listing(project));
+    }
+    GIVEN("podcast installed by cmake --install, run with its defaults") {
+        const auto& installation = once([] { return Installation::make(); });
+        REQUIRE(0 == installation.install.exit_code);
+        THEN(
+            "the prefix holds the binary, DuckDB's library and the dbt project without dbt's "
+            "output") {
+            const fs::path prefix = installation.prefix->path();
+            REQUIRE(fs::is_regular_file(prefix / "bin/podcast"));
+            REQUIRE(fs::is_regular_file(prefix / "lib/podcast/libduckdb.so"));
+            REQUIRE(fs::is_regular_file(prefix / "share/podcast/warehouse/dbt_project.yml"));
+            REQUIRE(fs::is_directory(prefix / "share/podcast/warehouse/models"));
+            REQUIRE_FALSE(fs::exists(prefix / "share/podcast/warehouse/target"));
+            REQUIRE_FALSE(fs::exists(prefix / "share/podcast/warehouse/logs"));
+        }
+        THEN("it finds its installation from its own path, and keeps data outside it") {
+            REQUIRE_THAT(installation.help.output,
+                         Catch::Contains("Installed: " +
+                                         (installation.prefix->path() / "share/podcast").string()));
+            REQUIRE_THAT(
+                installation.help.output,
+                Catch::Contains("Data: " + (installation.data_home() / "podcast").string()));
+        }
+        THEN("it loads DuckDB's library from the prefix") {
+            const std::string& output = installation.libraries.output;
+            const auto arrow = output.find("libduckdb.so => ");
+            REQUIRE(arrow != std::string::npos);
+            const auto start = arrow + std::string("libduckdb.so => ").size();
+            const fs::path loaded = output.substr(start, output.find(' ', start) - start);
+            REQUIRE(fs::canonical(installation.prefix->path() / "lib/podcast/libduckdb.so") ==
+                    fs::canonical(loaded));
+        }
+        THEN("the run succeeds on the data home's files, and status finds its rows there") {
+            INFO(installation.run.output);
+            REQUIRE(0 == installation.run.exit_code);
+            REQUIRE(fs::is_regular_file(installation.data_home() / "podcast/warehouse.duckdb"));
+            REQUIRE(0 == installation.status.exit_code);
+            const auto status = nlohmann::json::parse(installation.status.output);
+            REQUIRE(8 == status["layers"][0]["rows"].get<int>());
+        }
+        THEN("the install tree is unchanged by the run") {
+            REQUIRE(installation.installed == installation.after_run);
+        }
+    }
 }

@@ -29,17 +29,23 @@ const std::string filenames = "select count(distinct filename) from bronze.raw_e
 
 SCENARIO("One NDJSON file is loaded with one load_at and one filename", "[load]") {
     GIVEN("all events serialised to one NDJSON file and copied to the staging directory") {
-        auto& ws = once([] {
-            auto workspace = std::make_unique<Workspace>();
-            workspace->stage("2024-08-01/events.json", valid_events(25));
-            return workspace;
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            CommandOutcome landed;
+            CommandOutcome run;
+        };
+        const auto& state = once([] {
+            State s;
+            s.ws->stage("2024-08-01/events.json", valid_events(25));
+            s.landed = s.ws->land();
+            s.run = s.ws->run();
+            return s;
         });
+        const auto& ws = state.ws;
         WHEN("the file is copied to the loading directory and the pipeline runs on all files") {
-            static const auto landed = ws->land();
-            static const auto run = ws->run();
             THEN("the run succeeds") {
-                REQUIRE(0 == landed.exit_code);
-                REQUIRE(0 == run.exit_code);
+                REQUIRE(0 == state.landed.exit_code);
+                REQUIRE(0 == state.run.exit_code);
             }
             THEN("every event is loaded") { REQUIRE(25 == ws->count(raw_rows)); }
             THEN("there is one load_at value") { REQUIRE(1 == ws->count(load_ats)); }

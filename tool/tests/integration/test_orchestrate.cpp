@@ -358,7 +358,7 @@ SCENARIO(
     GIVEN(
         "three generated days dropped one by one into the staging directory, then the first "
         "again; after each drop one sensor tick and the runs it requests, in-process") {
-        const auto& o = once(orchestrate_days);
+        const auto& o = once([] { return orchestrate_days(); });
         INFO(tail(o.check.output));
         REQUIRE(0 == o.check.exit_code);
         REQUIRE(4 == o.drops.size());
@@ -404,7 +404,7 @@ SCENARIO(
     "[orchestrate]") {
     require_dagster_environment();
     GIVEN("orchestrate/serve (make orchestrate) started on a free loopback port") {
-        const auto& o = once(serve_ui);
+        const auto& o = once([] { return serve_ui(); });
         INFO("port " << o.port << "; orchestrate/serve output:\n" << tail(o.log));
 
         THEN("GET / answers 200 with Dagster's page") {

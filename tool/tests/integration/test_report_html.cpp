@@ -102,7 +102,7 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 SCENARIO("The HTML report of a generated dataset renders in a browser with its charts",
          "[report][html]") {
     GIVEN("a warehouse built from three generated days") {
-        const auto& r = once(render_report);
+        const auto& r = once([] { return render_report(); });
         WHEN("the report is written as HTML and opened in headless Chromium") {
             THEN("the report succeeds and the page needs no network") {
                 REQUIRE(0 == r.report_exit_code);

@@ -37,6 +37,7 @@
 #include "expected_figures.hpp"
 #include "interaction_id.hpp"
 #include "project.hpp"
+#include "workspace.hpp"
 
 extern char** environ;
 
@@ -45,6 +46,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using podcast::integration::nonzero;
+using podcast::integration::once;
 using podcast::integration::pinned_now;
 using podcast::integration::project_root;
 using podcast::integration::require_expected_figures;
@@ -477,10 +479,6 @@ Outcomes build_outcomes() {
     return outcomes;
 }
 
-const Outcomes& outcomes() {
-    static const Outcomes built = build_outcomes();
-    return built;
-}
 
 // Hostile but valid inputs for the id: offsets that move the UTC day (and a leap day), ids in
 // Unicode (also written as JSON \u escapes), with quotes, commas and backslashes, padding.
@@ -583,10 +581,6 @@ TrickyOutcomes build_tricky_outcomes() {
     return outcomes;
 }
 
-const TrickyOutcomes& tricky_outcomes() {
-    static const TrickyOutcomes built = build_tricky_outcomes();
-    return built;
-}
 
 // Files of the load step's edge cases: the reference data they need, and events of one user.
 const char* plain_users_csv = "user_id,signup_date,country\nu1,2023-01-01,DE\nu2,2023-01-01,FR\n";
@@ -676,10 +670,6 @@ StagingOutcomes build_staging_outcomes() {
     return outcomes;
 }
 
-const StagingOutcomes& staging_outcomes() {
-    static const StagingOutcomes built = build_staging_outcomes();
-    return built;
-}
 
 // The statements the emulator received, in order (its --statement-log).
 std::vector<std::string> statements_in(const fs::path& log) {
@@ -808,10 +798,6 @@ LineOutcomes build_line_outcomes() {
     return outcomes;
 }
 
-const LineOutcomes& line_outcomes() {
-    static const LineOutcomes built = build_line_outcomes();
-    return built;
-}
 
 // The external stage of the tests: its URL, and where the emulator keeps its bucket.
 constexpr const char* external_stage = "EXTERNAL.landing.event_files";
@@ -892,10 +878,6 @@ ExternalOutcomes build_external_outcomes() {
     return outcomes;
 }
 
-const ExternalOutcomes& external_outcomes() {
-    static const ExternalOutcomes built = build_external_outcomes();
-    return built;
-}
 
 struct RefusedNameOutcomes {
     Outcome run;
@@ -923,10 +905,6 @@ RefusedNameOutcomes build_refused_name_outcomes() {
     return outcomes;
 }
 
-const RefusedNameOutcomes& refused_name_outcomes() {
-    static const RefusedNameOutcomes built = build_refused_name_outcomes();
-    return built;
-}
 
 struct MiscountOutcomes {
     Outcome build;
@@ -959,10 +937,6 @@ MiscountOutcomes build_miscount_outcomes() {
     return outcomes;
 }
 
-const MiscountOutcomes& miscount_outcomes() {
-    static const MiscountOutcomes built = build_miscount_outcomes();
-    return built;
-}
 
 struct FileFormatOutcomes {
     Outcome first;   // create_snowflake_load_objects over an old definition
@@ -1004,10 +978,6 @@ FileFormatOutcomes build_file_format_outcomes() {
     return outcomes;
 }
 
-const FileFormatOutcomes& file_format_outcomes() {
-    static const FileFormatOutcomes built = build_file_format_outcomes();
-    return built;
-}
 
 struct CompileOutcomes {
     std::vector<Outcome> commands;        // dbt compile, dbt docs generate
@@ -1036,10 +1006,6 @@ CompileOutcomes build_compile_outcomes() {
     return outcomes;
 }
 
-const CompileOutcomes& compile_outcomes() {
-    static const CompileOutcomes built = build_compile_outcomes();
-    return built;
-}
 
 // Statement verbs that change an account: objects, files on a stage, or rows.
 const std::vector<std::string> writing_verbs = {"alter",  "copy",     "create", "delete", "drop",
@@ -1053,7 +1019,7 @@ SCENARIO(
     "DuckDB and on the Snowflake emulator alike",
     "[edge][snowflake][analytics]") {
     GIVEN("an event file of such lines and reference data holding those ids, run on both targets") {
-        const TrickyOutcomes& o = tricky_outcomes();
+        const TrickyOutcomes& o = once([] { return build_tricky_outcomes(); });
         WHEN("the fact tables are read back") {
             THEN("the emulator's ids, with their business keys, equal DuckDB's") {
                 REQUIRE(o.duckdb_ids == o.snowflake_ids);
@@ -1089,7 +1055,7 @@ SCENARIO(
 SCENARIO("The pipeline on the Snowflake emulator computes the figures of the DuckDB run",
          "[snowflake][e2e]") {
     GIVEN("a generated dataset run on DuckDB, then on the emulator one day and then the rest") {
-        const Outcomes& o = outcomes();
+        const Outcomes& o = once([] { return build_outcomes(); });
         WHEN("the Snowflake warehouse is read back") {
             THEN("the first run loaded the first day's file only, the second the others") {
                 const auto first = o.expected["files"].begin();
@@ -1129,7 +1095,7 @@ SCENARIO("The pipeline on the Snowflake emulator computes the figures of the Duc
 SCENARIO("Two event files whose names end alike are each loaded once on the Snowflake emulator",
          "[edge][snowflake][load]") {
     GIVEN("backfill/2024-08-01/events.json loaded by one run, 2024-08-01/events.json by the next") {
-        const StagingOutcomes& o = staging_outcomes();
+        const StagingOutcomes& o = once([] { return build_staging_outcomes(); });
         WHEN("raw_events is read back") {
             THEN("each file holds its own lines, none of the other's") {
                 REQUIRE(std::vector<std::string>{"2024-08-01/events.json|2",
@@ -1147,7 +1113,7 @@ SCENARIO(
     GIVEN(
         "a staged file that failed the contract, no longer in the loading directory, and a new "
         "file") {
-        const StagingOutcomes& o = staging_outcomes();
+        const StagingOutcomes& o = once([] { return build_staging_outcomes(); });
         WHEN("the next run starts") {
             THEN("it succeeds") {
                 INFO(o.withdrawn_run_output);
@@ -1172,7 +1138,7 @@ SCENARIO(
     GIVEN(
         "a file with blank lines (empty, spaces with CRLF, a tab, two at the end) and one without, "
         "run on both targets") {
-        const LineOutcomes& o = line_outcomes();
+        const LineOutcomes& o = once([] { return build_line_outcomes(); });
         WHEN("raw_events and the load record are read back") {
             THEN("every line has the file and line number it has on DuckDB") {
                 REQUIRE(joined_rows(o.duckdb_lines) == joined_rows(o.snowflake_lines));
@@ -1203,7 +1169,7 @@ SCENARIO(
     GIVEN(
         "an external stage on a bucket holding two files, a third written before the second run, "
         "and an empty loading directory") {
-        const ExternalOutcomes& o = external_outcomes();
+        const ExternalOutcomes& o = once([] { return build_external_outcomes(); });
         WHEN("two runs with snowflake_stage set to it have run") {
             THEN("both succeed") {
                 for (const auto& run : o.runs) {
@@ -1251,7 +1217,7 @@ SCENARIO("A name with +, ( and $ on an external stage is loaded exactly",
         "2024-08-01/a+(b)$.json written to the external stage's bucket after "
         "2024-08-01/aa(b)$.json "
         "was loaded") {
-        const ExternalOutcomes& o = external_outcomes();
+        const ExternalOutcomes& o = once([] { return build_external_outcomes(); });
         WHEN("the next run has loaded it") {
             THEN(
                 "raw_events holds its event lines under its exact name, numbered among its "
@@ -1273,7 +1239,7 @@ SCENARIO(
     "anything reaches Snowflake",
     "[edge][snowflake][load]") {
     GIVEN("2024-08-01/a+(b)$.json beside a plain file in the loading directory") {
-        const RefusedNameOutcomes& o = refused_name_outcomes();
+        const RefusedNameOutcomes& o = once([] { return build_refused_name_outcomes(); });
         WHEN("a prod run starts") {
             THEN("it is refused, naming the file and the allowed characters") {
                 INFO(o.run.output);
@@ -1292,7 +1258,7 @@ SCENARIO(
     "A Snowflake file format whose options changed is replaced, and an unchanged one is left alone",
     "[snowflake][load]") {
     GIVEN("bronze.event_lines created earlier with other options") {
-        const FileFormatOutcomes& o = file_format_outcomes();
+        const FileFormatOutcomes& o = once([] { return build_file_format_outcomes(); });
         WHEN("the load's objects are created, then created again") {
             THEN("both succeed") {
                 INFO(o.first.output << o.second.output);
@@ -1333,7 +1299,7 @@ SCENARIO(
 SCENARIO("dbt compile and docs generate on the prod target change nothing in Snowflake",
          "[snowflake]") {
     GIVEN("a database nothing was built in") {
-        const CompileOutcomes& o = compile_outcomes();
+        const CompileOutcomes& o = once([] { return build_compile_outcomes(); });
         WHEN("dbt compile and dbt docs generate run against it") {
             THEN("both succeed") {
                 for (const auto& command : o.commands) {
@@ -1359,7 +1325,7 @@ SCENARIO(
     GIVEN(
         "a file written to the external stage's bucket whose third line, after a blank one, has no "
         "duration key") {
-        const ExternalOutcomes& o = external_outcomes();
+        const ExternalOutcomes& o = once([] { return build_external_outcomes(); });
         WHEN("the next run reaches the load") {
             THEN("it fails with the violation, verbatim") {
                 INFO(o.violating_run.output);
@@ -1382,7 +1348,7 @@ SCENARIO(
     "anything loads",
     "[edge][snowflake][load]") {
     GIVEN("a load manifest counting 5 event lines for a file of 3") {
-        const MiscountOutcomes& o = miscount_outcomes();
+        const MiscountOutcomes& o = once([] { return build_miscount_outcomes(); });
         WHEN("the load step runs on the emulator") {
             THEN("it fails naming the file and both counts") {
                 INFO(o.build.output);

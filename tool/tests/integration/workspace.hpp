@@ -225,9 +225,35 @@ private:
     podcast::testing::TempDir root_{"podcast-integration"};
 };
 
-// Builds a scenario's expensive state once: Catch2 re-enters a SCENARIO for every THEN, and each
-// call site of `once` keeps its own value for the life of the test process.
+// Run once per scenario: the one idiom of these tests.
+//
+// Catch2 runs a SCENARIO from its start once for every THEN leaf, each time taking one new path
+// through its GIVEN, WHEN and THEN sections, so whatever a GIVEN or WHEN does is done again for
+// every THEN below it. A scenario therefore builds its workspace and runs its commands (land,
+// run, report, ...) inside a captureless lambda given to once(), first thing in its GIVEN, and
+// keeps every outcome its THENs read in the value the lambda returns:
+//
+//     GIVEN("a day loaded, then loaded again") {
+//         const auto& state = once([] {
+//             State s;  // e.g. std::unique_ptr<Workspace> ws; CommandOutcome second;
+//             s.ws->drop("2024-08-01/events.json", events);
+//             (void)s.ws->run();
+//             s.second = s.ws->run();
+//             return s;
+//         });
+//         THEN("the second run succeeds") { REQUIRE(0 == state.second.exit_code); }
+//         THEN("the rows are loaded once") { REQUIRE(25 == state.ws->count(rows)); }
+//     }
+//
+// The lambda runs on the first pass only; later passes get the same value. Every lambda
+// expression has a type of its own, so every call site keeps its own value for the life of the
+// test process: two scenarios never share state, also when one process runs them all (ctest runs
+// each scenario in a process of its own). A plain function is refused here for that reason
+// (all its call sites would share one value): wrap it, `once([] { return build(); })`.
+// A WHEN may still act (a query, a run with other vars) when that is cheap or it has one THEN:
+// its action is repeated for each THEN below it.
 template <class Build>
+    requires std::is_empty_v<Build> && std::is_invocable_v<Build>
 auto& once(Build build) {
     static auto value = build();
     return value;
