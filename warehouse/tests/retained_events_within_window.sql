@@ -4,9 +4,15 @@
 {%- set cutoff = retention_cutoff() %}
 
 with retained as (
-    select 'silver.cleansed_events' as table_name, timestamp from {{ ref('cleansed_events') }}
+    select
+        'silver.cleansed_events' as table_name,
+        timestamp
+    from {{ ref('cleansed_events') }}
     union all
-    select 'gold.fact_user_interactions' as table_name, timestamp from {{ ref('fact_user_interactions') }}
+    select
+        'gold.fact_user_interactions' as table_name,
+        timestamp
+    from {{ ref('fact_user_interactions') }}
 )
 
 select
