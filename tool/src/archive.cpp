@@ -193,8 +193,8 @@ std::vector<fs::path> recorded_archive_dirs(Connection& connection, const fs::pa
         dirs.push_back(beside);
     }
     std::error_code error;
-    std::ranges::stable_partition(dirs,
-                                  [&](const fs::path& dir) { return fs::is_directory(dir, error); });
+    std::ranges::stable_partition(
+        dirs, [&](const fs::path& dir) { return fs::is_directory(dir, error); });
     return dirs;
 }
 
