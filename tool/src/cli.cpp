@@ -1,6 +1,7 @@
 #include "podcast/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -12,6 +13,7 @@
 #include "podcast/generate.hpp"
 #include "podcast/land.hpp"
 #include "podcast/load_record.hpp"
+#include "podcast/log_format.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/query.hpp"
 #include "podcast/report.hpp"
@@ -76,6 +78,8 @@ struct LandFlags {
     std::vector<std::string> sources;
     std::string data_dir;
     std::string warehouse;
+    bool dry_run = false;
+    bool json = false;
 };
 
 struct RunFlags {
@@ -85,7 +89,12 @@ struct RunFlags {
     std::string data_dir;
     std::string warehouse;
     std::vector<std::string> vars;
+    std::string vars_object;
     bool wait = false;
+    std::vector<std::string> select;
+    std::vector<std::string> exclude;
+    std::string log_format = "text";
+    std::string origin;
 };
 
 struct ReportFlags {
@@ -136,6 +145,44 @@ Result<void> generate_command(const GenerateFlags& flags, std::ostream& out) {
     return {};
 }
 
+const char* outcome_word(const PlannedFile& file) {
+    if (file.refusal) {
+        return "refused";
+    }
+    switch (file.outcome) {
+        case LandOutcome::landed:
+            return "landed";
+        case LandOutcome::already_present:
+            return "already landed";
+        case LandOutcome::already_loaded:
+            return "already loaded";
+    }
+    return "landed";
+}
+
+// One JSON object: every complete file with its outcome (and why it is refused), the files left
+// alone, and whether the warehouse's load record was read. Outcomes as they are after a real land,
+// or would be after a dry run.
+nlohmann::ordered_json land_json(const LandFlags& flags, const std::vector<PlannedFile>& files,
+                                 const std::vector<std::string>& ignored,
+                                 const std::optional<std::string>& record_note) {
+    nlohmann::ordered_json listed = nlohmann::ordered_json::array();
+    for (const auto& file : files) {
+        nlohmann::ordered_json entry = {{"name", file.name},
+                                        {"source", std::filesystem::absolute(file.source).string()},
+                                        {"outcome", outcome_word(file)}};
+        if (file.refusal) {
+            entry["reason"] = file.refusal->message;
+        }
+        listed.push_back(std::move(entry));
+    }
+    return {{"dry_run", flags.dry_run},
+            {"data_dir", std::filesystem::absolute(flags.data_dir).lexically_normal().string()},
+            {"load_record", record_note ? "not read: " + *record_note : std::string("read")},
+            {"files", std::move(listed)},
+            {"ignored", ignored}};
+}
+
 Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     const std::vector<std::filesystem::path> sources(flags.sources.begin(), flags.sources.end());
     // The warehouse's record tells a re-delivery of a loaded (and since archived) file. While a
@@ -144,14 +191,50 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     if (!record && record.error().code != ExitCode::busy) {
         return std::unexpected(record.error());
     }
+    std::optional<std::string> record_note;
     if (!record) {
-        out << "note: " << one_line(record.error().message)
-            << "; landing without its load record (the next run refuses a loaded name with new "
-               "content)\n";
+        record_note = one_line(record.error().message);
+        if (!flags.json) {
+            out << "note: " << *record_note
+                << "; landing without its load record (the next run refuses a loaded name with "
+                   "new content)\n";
+        }
     }
-    auto landed = land(sources, flags.data_dir, record ? *record : LoadRecord{});
+    auto landing = plan_landing(sources, flags.data_dir, record ? *record : LoadRecord{});
+    if (!landing) {
+        return std::unexpected(landing.error());
+    }
+    if (flags.dry_run || landing->first_refusal() != nullptr) {
+        if (flags.json) {
+            out << land_json(flags, landing->files, landing->ignored, record_note).dump() << '\n';
+        } else if (flags.dry_run) {
+            for (const auto& file : landing->files) {
+                out << (file.refusal
+                            ? file.refusal->message
+                            : std::string("would be ") + outcome_word(file) + ": " + file.name)
+                    << '\n';
+            }
+        }
+        if (const Error* refusal = landing->first_refusal()) {
+            return std::unexpected(*refusal);  // nothing lands while any file is refused
+        }
+        if (!flags.json) {
+            out << landing->files.size()
+                << " complete file(s) in staging; nothing moved (dry run)\n";
+        }
+        return {};
+    }
+    auto landed = land(*landing, flags.data_dir);
     if (!landed) {
         return std::unexpected(landed.error());
+    }
+    if (flags.json) {
+        std::vector<PlannedFile> files = landing->files;  // the same files, in the same order
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            files[i].outcome = (*landed)[i].outcome;  // a race may have found one already present
+        }
+        out << land_json(flags, files, landing->ignored, record_note).dump() << '\n';
+        return {};
     }
     std::size_t moved = 0;
     for (const auto& file : *landed) {
@@ -177,7 +260,27 @@ Result<void> land_command(const LandFlags& flags, std::ostream& out) {
     return {};
 }
 
-Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream& err) {
+// dbt's --vars form, a JSON object, as KEY=VALUE settings: a string as it is, anything else as
+// JSON (a list for listen_event_types, say). Each is then checked as --var's are.
+Result<std::vector<std::string>> vars_of_object(const std::string& text) {
+    const auto object = nlohmann::json::parse(text, nullptr, false);
+    if (object.is_discarded() || !object.is_object()) {
+        return fail(
+            "--vars: expected a JSON object of dbt vars, e.g. {\"as_of\": \"2024-08-07\"}, "
+            "got " +
+                one_line(text),
+            ExitCode::usage);
+    }
+    std::vector<std::string> settings;
+    for (const auto& [key, value] : object.items()) {
+        settings.push_back(key + "=" +
+                           (value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+    return settings;
+}
+
+Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream& err,
+                         LogFormat& error_format) {
     const DefaultPaths defaults = default_paths();
     RunOptions options;
     options.target = flags.target == "prod" ? Target::prod : Target::dev;
@@ -188,7 +291,24 @@ Result<void> run_command(const RunFlags& flags, std::ostream& out, std::ostream&
     options.dbt = defaults.dbt;
     options.dbt_project = defaults.dbt_project;
     options.vars = flags.vars;
+    if (!flags.vars_object.empty()) {
+        auto settings = vars_of_object(flags.vars_object);
+        if (!settings) {
+            return std::unexpected(settings.error());
+        }
+        options.vars.insert(options.vars.end(), settings->begin(), settings->end());
+    }
     options.wait = flags.wait ? WaitMode::wait : WaitMode::fail_if_busy;
+    options.select = flags.select;
+    options.exclude = flags.exclude;
+    options.origin = flags.origin;
+    if (flags.log_format == "json") {
+        options.log_format = LogFormat::json;
+        error_format = LogFormat::json;
+        JsonLogStream json_out(out, "info");
+        JsonLogStream json_err(err, "error");
+        return run_pipeline(options, json_out, json_err);
+    }
     return run_pipeline(options, out, err);
 }
 
@@ -231,8 +351,8 @@ CLI::Option* add_warehouse_option(CLI::App& command, std::string& warehouse,
         ->capture_default_str();
 }
 
-Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
-                           std::ostream& err) {
+Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+                           LogFormat& error_format) {
     const DefaultPaths defaults = default_paths();
     CLI::App app{"Drives and reports the podcast analytics pipeline.", "podcast"};
     app.require_subcommand(1);
@@ -288,6 +408,13 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
                      "The loading directory (env PODCAST_DATA_DIR)")
         ->capture_default_str();
     add_warehouse_option(*land_app, land_flags.warehouse, defaults);
+    land_app->add_flag("--dry-run", land_flags.dry_run,
+                       "Say what would land, what is already landed or loaded, and what is refused "
+                       "and why; move nothing. Exits as the land would (5 when it would refuse)");
+    land_app->add_flag("--json", land_flags.json,
+                       "Print one JSON object: each complete file's name, source and outcome "
+                       "(landed, already landed, already loaded, refused with its reason), the "
+                       "files left alone, and whether the warehouse's load record was read");
 
     RunFlags run_flags;
     run_flags.reference_dir = defaults.reference_dir.string();
@@ -323,8 +450,39 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
                          run_vars_help())
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app->add_option("--vars", run_flags.vars_object,
+                        "dbt's form of the vars: one JSON object, e.g. '{\"as_of\": "
+                        "\"2024-08-07\"}', checked as --var is (both may be given)");
     run_app->add_flag("--wait", run_flags.wait,
                       "If another run holds the warehouse, wait for it instead of failing");
+    run_app
+        ->add_option("--select", run_flags.select,
+                     "Build only these dbt nodes, in dbt's selection syntax (repeatable: a union), "
+                     "e.g. podcast.gold.analysis.q3_multi_episode_listeners or silver+ ; with "
+                     "their data tests. New event files load only if bronze.raw_events is "
+                     "selected. A partial run always starts dbt, and is never taken for a "
+                     "complete one: the next run does not skip dbt after it, and tests the rows "
+                     "loaded since the last complete run. A selection that matches nothing fails "
+                     "(exit 2)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app
+        ->add_option(
+            "--exclude", run_flags.exclude,
+            "Leave these dbt nodes out, in dbt's selection syntax (repeatable); a run with "
+            "--exclude is partial, as with --select")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_app
+        ->add_option("--log-format", run_flags.log_format,
+                     "text (a progress line per node, then a summary) or json (dbt's JSON log "
+                     "events as nodes finish, and every other line, the error included, as an "
+                     "event of the same shape: for dagster-dbt)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    run_app->add_option("--origin", run_flags.origin,
+                        "Who starts the run (e.g. cron), recorded in its line of the runs log "
+                        "(<warehouse>.runs.jsonl)");
 
     ReportFlags report_flags;
     auto* report_app = app.add_subcommand(
@@ -411,7 +569,7 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         return land_command(land_flags, out);
     }
     if (run_app->parsed()) {
-        return run_command(run_flags, out, err);
+        return run_command(run_flags, out, err, error_format);
     }
     if (report_app->parsed()) {
         return report_command(report_flags, out);
@@ -426,15 +584,22 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     Result<void> outcome;
+    LogFormat error_format = LogFormat::text;
     try {
-        outcome = parse_and_run(argc, argv, out, err);
+        outcome = parse_and_run(argc, argv, out, err, error_format);
     } catch (const std::exception& unexpected) {
         outcome = fail(std::string("unexpected error: ") + unexpected.what());
     }
     out.flush();
     if (!outcome) {
-        err << "podcast: " << one_line(outcome.error().message) << std::endl;
-        return static_cast<int>(outcome.error().code);
+        const int code = static_cast<int>(outcome.error().code);
+        const std::string line = "podcast: " + one_line(outcome.error().message);
+        if (error_format == LogFormat::json) {
+            err << json_log_line("PodcastError", "error", line, {{"exit_code", code}}) << std::endl;
+        } else {
+            err << line << std::endl;
+        }
+        return code;
     }
     return static_cast<int>(ExitCode::ok);
 }

@@ -142,6 +142,12 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
         schema_by_node_[unique_id] = schema;
     }
 
+    if (name == "NoNodesSelected" || name == "NothingToDo") {
+        no_nodes_selected_ = true;
+    } else if (name == "NoNodesForSelectionCriteria" && !one_line(message).empty()) {
+        unmatched_selections_.push_back(one_line(message));
+    }
+
     if (name == "JinjaLogInfo") {
         remember_logged_step(message);
         return std::nullopt;
@@ -190,6 +196,14 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
         errors_.push_back(one_line(message));
     }
     return std::nullopt;
+}
+
+std::string DbtLog::no_nodes_selected_reason() const {
+    std::string reason;
+    for (const auto& unmatched : unmatched_selections_) {
+        reason += (reason.empty() ? "" : "; ") + unmatched;
+    }
+    return reason.empty() ? "dbt selected no node" : reason;
 }
 
 std::string format_progress(const NodeResult& node) {
@@ -297,6 +311,30 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
     const double execution = elapsed.is_number() ? elapsed.get<double>() : 0.0;
     summary.steps.push_back(StepTime{"dbt start-up", std::max(0.0, wall_seconds - execution)});
     return summary;
+}
+
+nlohmann::ordered_json node_outcomes(const nlohmann::json& run_results) {
+    nlohmann::ordered_json outcomes = nlohmann::ordered_json::object();
+    const auto& results = member(run_results, "results");
+    for (const auto& result : results.is_array() ? results : nlohmann::json::array()) {
+        const std::string unique_id = string_at(result, "unique_id");
+        if (unique_id.empty()) {
+            continue;
+        }
+        const std::string status = lower(string_at(result, "status"));
+        const auto& seconds = member(result, "execution_time");
+        nlohmann::ordered_json outcome = {
+            {"status", status}, {"seconds", seconds.is_number() ? seconds.get<double>() : 0.0}};
+        if (const auto& failures = member(result, "failures");
+            unique_id.starts_with("test.") && failures.is_number_integer()) {
+            outcome["failures"] = failures.get<std::int64_t>();
+        }
+        if (status != "success" && status != "pass" && !string_at(result, "message").empty()) {
+            outcome["message"] = one_line(string_at(result, "message"));
+        }
+        outcomes[unique_id] = std::move(outcome);
+    }
+    return outcomes;
 }
 
 std::string format_load_at(std::chrono::system_clock::time_point time) {

@@ -25,11 +25,6 @@ struct Candidate {
     std::string name;  // relative, '/'-separated
 };
 
-struct PlannedMove {
-    Candidate candidate;
-    LandOutcome outcome = LandOutcome::landed;
-};
-
 std::vector<std::string_view> parts_of(std::string_view name) {
     std::vector<std::string_view> parts;
     for (auto part : std::views::split(name, '/')) {
@@ -151,36 +146,45 @@ Result<std::vector<Candidate>> candidates_of(const fs::path& source) {
     return found;
 }
 
+PlannedFile planned(const Candidate& candidate, LandOutcome outcome) {
+    return PlannedFile{candidate.name, candidate.source, outcome, std::nullopt};
+}
+
+PlannedFile refused(const Candidate& candidate, std::string reason) {
+    return PlannedFile{candidate.name, candidate.source, LandOutcome::landed,
+                       Error{std::move(reason), ExitCode::refused}};
+}
+
 // Whether the source holds what the warehouse recorded loading under its name.
-Result<PlannedMove> plan_against_record(const Candidate& candidate, const LoadedFile& loaded) {
-    const std::string refused = "refusing " + candidate.source.string() + ": " + candidate.name +
+Result<PlannedFile> plan_against_record(const Candidate& candidate, const LoadedFile& loaded) {
+    const std::string refusal = "refusing " + candidate.source.string() + ": " + candidate.name +
                                 " was loaded at " + loaded.load_at;
     if (!loaded.sha256) {
-        return fail(refused + ", and its content then is not recorded, so a re-delivery cannot "
-                              "be told from new events: deliver them under a new name",
-                    ExitCode::refused);
+        return refused(candidate,
+                       refusal +
+                           ", and its content then is not recorded, so a re-delivery cannot "
+                           "be told from new events: deliver them under a new name");
     }
     auto sha256 = sha256_file(candidate.source);
     if (!sha256) {
         return std::unexpected(sha256.error());
     }
     if (*sha256 != *loaded.sha256) {
-        return fail(refused + " with different content (loaded sha256 " + *loaded.sha256 +
-                        ", new sha256 " + *sha256 +
-                        "): a loaded file is never loaded again; deliver new events under a new "
-                        "name",
-                    ExitCode::refused);
+        return refused(candidate, refusal + " with different content (loaded sha256 " +
+                                      *loaded.sha256 + ", new sha256 " + *sha256 +
+                                      "): a loaded file is never loaded again; deliver new events "
+                                      "under a new name");
     }
-    return PlannedMove{candidate, LandOutcome::already_loaded};
+    return planned(candidate, LandOutcome::already_loaded);
 }
 
-Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir,
+Result<PlannedFile> plan(const Candidate& candidate, const fs::path& data_dir,
                          const LoadRecord& record) {
     if (!is_safe_name(candidate.name)) {
-        return fail("refusing " + candidate.source.string() + ": the name '" + candidate.name +
-                        "' is unsafe to glob or quote (allowed: A-Z a-z 0-9 . _ - and /, no part "
-                        "starting with '.')",
-                    ExitCode::refused);
+        return refused(candidate, "refusing " + candidate.source.string() + ": the name '" +
+                                      candidate.name +
+                                      "' is unsafe to glob or quote (allowed: A-Z a-z 0-9 . _ - "
+                                      "and /, no part starting with '.')");
     }
     const fs::path destination = data_dir / candidate.name;
     std::error_code error;
@@ -188,7 +192,7 @@ Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir,
         if (const auto loaded = record.find(candidate.name); loaded != record.end()) {
             return plan_against_record(candidate, loaded->second);
         }
-        return PlannedMove{candidate, LandOutcome::landed};
+        return planned(candidate, LandOutcome::landed);
     }
     auto source_md5 = md5_file(candidate.source);
     auto destination_md5 = md5_file(destination);
@@ -199,12 +203,11 @@ Result<PlannedMove> plan(const Candidate& candidate, const fs::path& data_dir,
         return std::unexpected(destination_md5.error());
     }
     if (*source_md5 != *destination_md5) {
-        return fail("refusing " + candidate.source.string() + ": " + candidate.name +
-                        " was already landed with different content (landed md5 " +
-                        *destination_md5 + ", new md5 " + *source_md5 + ")",
-                    ExitCode::refused);
+        return refused(candidate, "refusing " + candidate.source.string() + ": " + candidate.name +
+                                      " was already landed with different content (landed md5 " +
+                                      *destination_md5 + ", new md5 " + *source_md5 + ")");
     }
-    return PlannedMove{candidate, LandOutcome::already_present};
+    return planned(candidate, LandOutcome::already_present);
 }
 
 // True when the same bytes are in both files.
@@ -303,8 +306,17 @@ bool is_safe_name(std::string_view relative_name) {
     });
 }
 
-Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
-                                     const fs::path& data_dir, const LoadRecord& record) {
+const Error* LandPlan::first_refusal() const noexcept {
+    for (const auto& file : files) {
+        if (file.refusal) {
+            return &*file.refusal;
+        }
+    }
+    return nullptr;
+}
+
+Result<LandPlan> plan_landing(const std::vector<fs::path>& sources, const fs::path& data_dir,
+                              const LoadRecord& record) {
     if (has_glob_characters(fs::absolute(data_dir).lexically_normal().string())) {
         return fail("the loading directory " + data_dir.string() +
                         " holds a glob character (* ? [ ] { }), which the load would expand: "
@@ -316,13 +328,8 @@ Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
             return std::unexpected(outside.error());
         }
     }
-    std::error_code error;
-    fs::create_directories(data_dir, error);
-    if (error) {
-        return fail("could not create the loading directory " + data_dir.string() + ": " +
-                    error.message());
-    }
     std::map<std::string, Candidate> by_name;
+    LandPlan landing;
     for (const auto& source : sources) {
         auto found = candidates_of(source);
         if (!found) {
@@ -330,36 +337,60 @@ Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources,
         }
         for (auto& candidate : *found) {
             if (!is_complete_name(candidate.name)) {
-                continue;  // still being written, or not an event file
+                landing.ignored.push_back(candidate.name);  // still being written, or not events
+                continue;
             }
             if (auto [it, inserted] = by_name.emplace(candidate.name, candidate); !inserted) {
                 return fail("refusing " + candidate.source.string() + ": " + candidate.name +
-                            " is also given as " + it->second.source.string());
+                                " is also given as " + it->second.source.string(),
+                            ExitCode::refused);
             }
         }
     }
-    std::vector<PlannedMove> moves;
+    std::ranges::sort(landing.ignored);
     for (const auto& [name, candidate] : by_name) {
-        auto planned = plan(candidate, data_dir, record);
-        if (!planned) {
-            return std::unexpected(planned.error());
+        auto file = plan(candidate, data_dir, record);
+        if (!file) {
+            return std::unexpected(file.error());
         }
-        moves.push_back(std::move(*planned));
+        landing.files.push_back(std::move(*file));
+    }
+    return landing;
+}
+
+Result<std::vector<LandedFile>> land(const LandPlan& landing, const fs::path& data_dir) {
+    if (const Error* refusal = landing.first_refusal()) {
+        return std::unexpected(*refusal);
+    }
+    std::error_code error;
+    fs::create_directories(data_dir, error);
+    if (error) {
+        return fail("could not create the loading directory " + data_dir.string() + ": " +
+                    error.message());
     }
     std::vector<LandedFile> landed;
-    for (const auto& move : moves) {
-        LandOutcome outcome = move.outcome;
+    for (const auto& file : landing.files) {
+        LandOutcome outcome = file.outcome;
         if (outcome == LandOutcome::landed) {
-            auto moved = move_into_place(move.candidate, data_dir);
+            auto moved = move_into_place(Candidate{file.source, file.name}, data_dir);
             if (!moved) {
                 return std::unexpected(moved.error());
             }
             outcome = *moved;
         }
-        remove_source(move.candidate.source);
-        landed.push_back(LandedFile{move.candidate.name, outcome});
+        remove_source(file.source);
+        landed.push_back(LandedFile{file.name, outcome});
     }
     return landed;
+}
+
+Result<std::vector<LandedFile>> land(const std::vector<fs::path>& sources, const fs::path& data_dir,
+                                     const LoadRecord& record) {
+    auto landing = plan_landing(sources, data_dir, record);
+    if (!landing) {
+        return std::unexpected(landing.error());
+    }
+    return land(*landing, data_dir);
 }
 
 }  // namespace podcast

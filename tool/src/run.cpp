@@ -41,6 +41,19 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& word : words) {
+        text += (text.empty() ? "" : " ") + word;
+    }
+    return text;
+}
+
+// A run with a selection builds only part of the project.
+bool is_partial(const RunOptions& options) {
+    return !options.select.empty() || !options.exclude.empty();
+}
+
 // ---- Prepare ------------------------------------------------------------------------------------
 
 Result<void> check_inputs(const RunOptions& options) {
@@ -140,13 +153,23 @@ Result<std::string> inputs_fingerprint(const RunOptions& options, const nlohmann
     return md5_hex(text);
 }
 
-// The fields of a runs-log line that every outcome has.
+// The fields of a runs-log line that every outcome has: with how the run was asked for, its
+// selection (a partial run) and who started it.
 RunRecord record_of(const RunOptions& options, Clock::time_point start, RunOutcome outcome) {
     RunRecord record;
     record.start = start;
     record.outcome = outcome;
     record.warehouse = options.warehouse;
     record.target = target_name(options.target);
+    if (!options.select.empty()) {
+        record.select = joined(options.select);
+    }
+    if (!options.exclude.empty()) {
+        record.exclude = joined(options.exclude);
+    }
+    if (!options.origin.empty()) {
+        record.origin = options.origin;
+    }
     return record;
 }
 
@@ -282,22 +305,24 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
                        std::move(window)};
 }
 
-// True when the last recorded run succeeded with the same inputs, no event file is new, every
-// layer has taken in the latest load (a run stopped after its load step has not), and the archived
-// tables keep the window this run would keep (none without retention: with retention, a new day
-// moves the window even when no file is new). Only a dev run without --full-refresh can be up to
-// date.
+// True when the last recorded run was a complete success with the same inputs, no event file is
+// new, every layer has taken in the latest load (a run stopped after its load step has not), and
+// the archived tables keep the window this run would keep (none without retention: with
+// retention, a new day moves the window even when no file is new). Only a complete dev run
+// without --full-refresh can be up to date: a selection asks for its nodes to be built.
 bool nothing_new(const PreparedRun& run) {
     if (run.options.target != Target::dev || run.options.full_refresh != FullRefresh::no ||
-        !run.plan.new_files.empty()) {
+        is_partial(run.options) || !run.plan.new_files.empty()) {
         return false;
     }
     const auto record = last_run_record(run.options.warehouse);
     const std::string outcome = record.is_object() ? record.value("outcome", "") : "";
-    if ((outcome != outcome_name(RunOutcome::success) &&
-         outcome != outcome_name(RunOutcome::up_to_date)) ||
-        record.value("inputs", "") != run.fingerprint) {
-        return false;  // a failed run, one that never finished ("started"), or other inputs
+    // "up to date" is only recorded by a complete run, on a warehouse a complete run left so.
+    const bool complete =
+        (outcome == outcome_name(RunOutcome::success) && is_complete_run(record)) ||
+        outcome == outcome_name(RunOutcome::up_to_date);
+    if (!complete || record.value("inputs", "") != run.fingerprint) {
+        return false;  // a failed or partial run, one that never finished ("started"), other inputs
     }
     auto reader = WarehouseReader::open(run.options.warehouse, LockMode::already_held);
     if (!reader) {
@@ -365,7 +390,7 @@ public:
         }
     }
 
-    // The directory, for PODCAST_REFERENCE_DIR (the seeds' path).
+    // The directory, for PODCAST_SEED_DIR (the seeds' path).
     [[nodiscard]] const fs::path& directory() const noexcept { return directory_; }
 
 private:
@@ -401,10 +426,16 @@ ProcessSpec dbt_build_command(const PreparedRun& run, const fs::path& reference_
     if (options.full_refresh == FullRefresh::yes) {
         spec.arguments.emplace_back("--full-refresh");
     }
+    if (!options.select.empty()) {
+        spec.arguments.insert(spec.arguments.end(), {"--select", joined(options.select)});
+    }
+    if (!options.exclude.empty()) {
+        spec.arguments.insert(spec.arguments.end(), {"--exclude", joined(options.exclude)});
+    }
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},
         {"PODCAST_DATA_DIR", options.data_dir.string()},
-        {"PODCAST_REFERENCE_DIR", reference_dir.string()},
+        {"PODCAST_SEED_DIR", reference_dir.string()},
         {"PODCAST_LOAD_AT", run.load_at},
         // The new files, checked: the load reads exactly these and records them.
         {"PODCAST_LOAD_MANIFEST", state.manifest.string()},
@@ -444,16 +475,19 @@ private:
     struct sigaction previous_pipe_ {};
 };
 
-// Runs dbt to its end, printing each finished node on `out`, and collects what it left: its exit
-// status, its log and the run_results.json it wrote.
+// Runs dbt to its end, printing each finished node on `out` (a progress line, or dbt's own JSON
+// event), and collects what it left: its exit status, its log and the run_results.json it wrote.
 Result<DbtOutcome> invoke_dbt(const ProcessSpec& spec, const fs::path& run_results_path,
-                              std::ostream& out) {
+                              LogFormat format, std::ostream& out) {
     std::error_code ignored;
     fs::remove(run_results_path, ignored);  // a stale one must not be read as this run's
     DbtOutcome dbt;
     const auto started = std::chrono::steady_clock::now();
     const Result<int> exit_status = run_process(spec, [&](std::string_view line) {
-        if (auto node = dbt.log.consume(line)) {
+        const auto node = dbt.log.consume(line);
+        if (format == LogFormat::json) {
+            out << line << std::endl;  // dbt's event as it is (out makes other lines events)
+        } else if (node) {
             out << format_progress(*node) << std::endl;
         }
     });
@@ -566,7 +600,8 @@ void print_section(std::ostream& out, const std::string& title, const Table& tab
     print_text_table(table, out);
 }
 
-void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostream& out) {
+void print_load_plan(const LoadPlan& plan, const RunOptions& options, std::ostream& out) {
+    const fs::path& data_dir = options.data_dir;
     if (!plan.ignored.empty()) {
         out << "Not event files (not *.json), left alone in " << data_dir.string() << ":";
         for (std::size_t i = 0; i < plan.ignored.size() && i < 5; ++i) {
@@ -584,7 +619,11 @@ void print_load_plan(const LoadPlan& plan, const fs::path& data_dir, std::ostrea
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", plan.check_seconds);
     out << "New event files: " << plan.new_files.size() << " (" << rows
-        << " lines, load contract checked in " << seconds << "s)" << std::endl;
+        << " lines, load contract checked in " << seconds << "s)"
+        << (plan.new_files.empty() || !is_partial(options)
+                ? ""
+                : "; this partial run loads them only if it selects bronze.raw_events")
+        << std::endl;
 }
 
 void print_warehouse_summary(const WarehouseSummary& summary, std::ostream& out) {
@@ -644,7 +683,7 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
                         error.message());
         }
     }
-    print_load_plan(run.plan, options.data_dir, out);
+    print_load_plan(run.plan, options, out);
     const DbtStatePaths state(options.warehouse);
     if (auto written = write_load_manifest(state.manifest, options.data_dir, run.plan.new_files);
         !written) {
@@ -663,7 +702,8 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
         << ", load_at " << run.load_at << std::endl;
     const ShieldFromSignals shield;  // until the run is recorded
     const auto archive_start = fs::file_time_type::clock::now();
-    const auto dbt = invoke_dbt(dbt_build, state.target / "run_results.json", out);
+    const auto dbt =
+        invoke_dbt(dbt_build, state.target / "run_results.json", options.log_format, out);
     if (!dbt) {
         return std::unexpected(dbt.error());
     }
@@ -680,7 +720,15 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     }
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.
-    const RunSummary summary = summarize_run(*dbt, run.plan.check_seconds);
+    RunSummary summary = summarize_run(*dbt, run.plan.check_seconds);
+    if (!summary.failure && dbt->log.no_nodes_selected()) {
+        // dbt succeeds when a selection matches nothing; the run did not do what was asked.
+        summary.failure =
+            Error{"the selection (" + joined(options.select) +
+                      (options.exclude.empty() ? "" : ", excluding " + joined(options.exclude)) +
+                      ") matches no node of the project: " + dbt->log.no_nodes_selected_reason(),
+                  ExitCode::usage};
+    }
     print_run_summary(summary, out);
     nlohmann::ordered_json counts = summary.counts();
     if (options.target == Target::prod) {
@@ -700,6 +748,9 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     record.dbt_exit_status = dbt->exit_status;
     record.counts = std::move(counts);
     record.seconds = summary.step_seconds();
+    if (!dbt->run_results.is_discarded() && dbt->run_results.is_object()) {
+        record.nodes = node_outcomes(dbt->run_results);
+    }
     if (summary.failure) {
         record.error = summary.failure->message;
     }

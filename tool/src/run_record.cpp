@@ -63,6 +63,18 @@ nlohmann::ordered_json RunRecord::to_json() const {
     if (inputs) {
         line["inputs"] = *inputs;
     }
+    if (select) {
+        line["select"] = *select;
+    }
+    if (exclude) {
+        line["exclude"] = *exclude;
+    }
+    if (origin) {
+        line["origin"] = *origin;
+    }
+    if (nodes) {
+        line["nodes"] = *nodes;
+    }
     if (error) {
         line["error"] = *error;
     }
@@ -103,12 +115,27 @@ nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
     return last;
 }
 
+bool is_complete_run(const nlohmann::ordered_json& record) {
+    return record.is_object() && !record.contains("select") && !record.contains("exclude");
+}
+
 std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
                          bool full_refresh) {
     if (full_refresh) {
         return {};
     }
-    const auto success = last_run_record(warehouse, outcome_name(RunOutcome::success));
+    // A partial run tested only what it selected: the rows it loaded are tested by the next
+    // complete run, which therefore looks back to the last complete one.
+    std::ifstream in(runs_log_for(warehouse));
+    nlohmann::ordered_json success;
+    for (std::string line; std::getline(in, line);) {
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object() &&
+            parsed.value("outcome", "") == outcome_name(RunOutcome::success) &&
+            is_complete_run(parsed)) {
+            success = std::move(parsed);
+        }
+    }
     if (!success.is_object() || success.value("inputs", "") != fingerprint) {
         return {};
     }

@@ -95,6 +95,14 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
             << text_of(run.value("start", nlohmann::ordered_json())) << ", ended "
             << text_of(run.value("end", nlohmann::ordered_json())) << ", load_at "
             << text_of(run.value("load_at", nlohmann::ordered_json())) << '\n';
+        for (const char* key : {"select", "exclude"}) {
+            if (run.contains(key)) {
+                out << "partial run: --" << key << ' ' << text_of(run[key]) << '\n';
+            }
+        }
+        if (run.contains("origin")) {
+            out << "started by: " << text_of(run["origin"]) << '\n';
+        }
         if (run.contains("error")) {
             out << "error: " << text_of(run["error"]) << '\n';
         }

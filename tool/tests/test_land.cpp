@@ -83,7 +83,8 @@ SCENARIO("a name unsafe to glob or quote is refused naming the file, and nothing
                 REQUIRE_THAT(landed.error().message, Catch::Contains("2024-08-02/it's here.json"));
             }
             THEN("the safe file was not moved either") {
-                REQUIRE(files_below(dir / "loading").empty());
+                REQUIRE_FALSE(fs::exists(dir / "loading/2024-08-01/events.json"));
+                REQUIRE(fs::exists(dir / "staging/2024-08-01/events.json"));
             }
         }
     }
@@ -231,5 +232,49 @@ SCENARIO("a symlink in a staging directory, or a loading path with glob characte
         REQUIRE_FALSE(landed.has_value());
         REQUIRE(podcast::ExitCode::refused == landed.error().code);
         REQUIRE(fs::exists(dir / "staging/2024-08-01/events.json"));
+    }
+}
+
+SCENARIO(
+    "a landing plan lists every file with its outcome, refusals with their reason, and moves "
+    "nothing",
+    "[land]") {
+    GIVEN("staging with a new file, a file landed before, a changed landed name and a part file") {
+        TempDir dir;
+        write_file(dir / "staging/2024-08-01/events.json", "{\"a\":1}\n");
+        write_file(dir / "staging/2024-08-02/events.json", "{\"a\":2}\n");
+        write_file(dir / "loading/2024-08-02/events.json", "{\"a\":2}\n");
+        write_file(dir / "staging/2024-08-03/events.json", "{\"a\":3}\n");
+        write_file(dir / "loading/2024-08-03/events.json", "{\"a\":4}\n");
+        write_file(dir / "staging/2024-08-04/.events.json.part", "partial");
+        WHEN("the landing is planned") {
+            const auto landing = podcast::plan_landing({dir / "staging"}, dir / "loading");
+            REQUIRE(landing.has_value());
+            THEN("each complete file has its outcome, by name") {
+                REQUIRE(3 == landing->files.size());
+                REQUIRE("2024-08-01/events.json" == landing->files[0].name);
+                REQUIRE(LandOutcome::landed == landing->files[0].outcome);
+                REQUIRE_FALSE(landing->files[0].refusal.has_value());
+                REQUIRE(LandOutcome::already_present == landing->files[1].outcome);
+                REQUIRE_FALSE(landing->files[1].refusal.has_value());
+            }
+            THEN("the changed name is refused with both checksums, and is the first refusal") {
+                REQUIRE(landing->files[2].refusal.has_value());
+                REQUIRE(podcast::ExitCode::refused == landing->files[2].refusal->code);
+                REQUIRE_THAT(landing->files[2].refusal->message,
+                             Catch::Contains("already landed with different content"));
+                REQUIRE(landing->first_refusal() == &*landing->files[2].refusal);
+            }
+            THEN("the part file is listed as left alone") {
+                REQUIRE(std::vector<std::string>{"2024-08-04/.events.json.part"} ==
+                        landing->ignored);
+            }
+            THEN("nothing moved") {
+                REQUIRE(4 == files_below(dir / "staging").size());
+                REQUIRE(
+                    std::vector<std::string>{"2024-08-02/events.json", "2024-08-03/events.json"} ==
+                    files_below(dir / "loading"));
+            }
+        }
     }
 }

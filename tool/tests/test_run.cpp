@@ -9,6 +9,7 @@
 #include "podcast/lock.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/run.hpp"
+#include "podcast/run_record.hpp"
 #include "support.hpp"
 
 using podcast::RunOptions;
@@ -24,23 +25,29 @@ struct FakePipeline {
     TempDir dir;
     RunOptions options;
 
-    FakePipeline(const std::string& log_lines, int exit_status) {
+    // run_results: written as dbt's run_results.json when not empty.
+    FakePipeline(const std::string& log_lines, int exit_status,
+                 const std::string& run_results = {}) {
         write_file(dir / "reference/users.csv", "user_id,signup_date,country\n");
         write_file(dir / "reference/episodes.csv",
                    "episode_id,podcast_id,title,release_date,duration_seconds\n");
         std::filesystem::create_directories(dir / "loading");
         write_file(dir / "project/dbt_project.yml", "name: fake\n");
-        write_file(dir / "bin/dbt",
-                   "#!/bin/sh\n"
-                   "printf '%s\\n' \"$@\" > \"$PODCAST_WAREHOUSE.args\"\n"
-                   "env > \"$PODCAST_WAREHOUSE.env\"\n"
-                   "pwd > \"$PODCAST_WAREHOUSE.cwd\"\n"
-                   "ls \"$PODCAST_REFERENCE_DIR\" > \"$PODCAST_WAREHOUSE.reference\"\n"
-                   "cat <<'LOG'\n" +
-                       log_lines +
-                       "LOG\n"
-                       "exit " +
-                       std::to_string(exit_status) + "\n");
+        write_file(
+            dir / "bin/dbt",
+            "#!/bin/sh\n"
+            "printf '%s\\n' \"$@\" > \"$PODCAST_WAREHOUSE.args\"\n"
+            "env > \"$PODCAST_WAREHOUSE.env\"\n"
+            "pwd > \"$PODCAST_WAREHOUSE.cwd\"\n"
+            "ls \"$PODCAST_SEED_DIR\" > \"$PODCAST_WAREHOUSE.reference\"\n" +
+                (run_results.empty() ? std::string()
+                                     : "mkdir -p \"$DBT_TARGET_PATH\"\n"
+                                       "cat > \"$DBT_TARGET_PATH/run_results.json\" <<'JSON'\n" +
+                                           run_results + "\nJSON\n") +
+                "cat <<'LOG'\n" + log_lines +
+                "LOG\n"
+                "exit " +
+                std::to_string(exit_status) + "\n");
         ::chmod((dir / "bin/dbt").c_str(), 0755);
         options.reference_dir = dir / "reference";
         options.data_dir = dir / "loading";
@@ -176,8 +183,8 @@ SCENARIO("dbt gets the build command, its vars and the pipeline's environment", 
                              Catch::Contains("DBT_LOG_PATH=" + warehouse + ".dbt/logs\n"));
             }
             THEN("dbt sees checked copies of the reference files in the warehouse's state dir") {
-                REQUIRE_THAT(environment, Catch::Contains("PODCAST_REFERENCE_DIR=" + warehouse +
-                                                          ".dbt/reference\n"));
+                REQUIRE_THAT(environment,
+                             Catch::Contains("PODCAST_SEED_DIR=" + warehouse + ".dbt/reference\n"));
                 REQUIRE(std::string("episodes.csv\nusers.csv\n") ==
                         read_file(warehouse + ".reference"));
             }
@@ -286,6 +293,115 @@ SCENARIO("a run on a warehouse another run holds is refused as busy", "[run][loc
                 REQUIRE_FALSE(
                     std::filesystem::exists(pipeline.options.warehouse.string() + ".args"));
             }
+        }
+    }
+}
+
+namespace {
+
+// The records of the runs log, in order.
+std::vector<nlohmann::json> run_records(const std::filesystem::path& warehouse) {
+    std::istringstream lines(read_file(podcast::runs_log_for(warehouse)));
+    std::vector<nlohmann::json> records;
+    for (std::string line; std::getline(lines, line);) {
+        records.push_back(nlohmann::json::parse(line));
+    }
+    return records;
+}
+
+const std::string selected_run_results = R"({"metadata": {}, "elapsed_time": 1.0, "results": [
+    {"unique_id": "model.podcast.q3_multi_episode_listeners", "status": "success",
+     "execution_time": 0.25, "message": "OK"},
+    {"unique_id": "test.podcast.not_null_q3_users", "status": "fail", "execution_time": 0.1,
+     "failures": 2, "message": "Got 2 results, configured to fail if != 0"}]})";
+
+}  // namespace
+
+SCENARIO("a selection reaches dbt build and the runs log, with what became of each node",
+         "[run][select]") {
+    GIVEN("a pipeline whose fake dbt reports a built model and a failed test") {
+        FakePipeline pipeline(seed_line, 0, selected_run_results);
+        pipeline.options.select = {"podcast.gold.analysis.q3_multi_episode_listeners", "silver+"};
+        pipeline.options.exclude = {"silver.users"};
+        pipeline.options.origin = "cron";
+        WHEN("it runs") {
+            REQUIRE(pipeline.run());
+            const auto arguments = pipeline.dbt_arguments();
+            const auto records = run_records(pipeline.options.warehouse);
+            THEN("dbt build gets one --select with the union and one --exclude") {
+                REQUIRE(std::vector<std::string>{
+                            "--select", "podcast.gold.analysis.q3_multi_episode_listeners silver+",
+                            "--exclude", "silver.users"} ==
+                        std::vector<std::string>(arguments.end() - 4, arguments.end()));
+            }
+            THEN("the started and the final line record the selection and the origin") {
+                REQUIRE(2 == records.size());
+                for (const auto& record : records) {
+                    REQUIRE("podcast.gold.analysis.q3_multi_episode_listeners silver+" ==
+                            record["select"]);
+                    REQUIRE("silver.users" == record["exclude"]);
+                    REQUIRE("cron" == record["origin"]);
+                    REQUIRE_FALSE(
+                        podcast::is_complete_run(nlohmann::ordered_json::parse(record.dump())));
+                }
+            }
+            THEN(
+                "the final line holds each node's outcome, a failed test with its count and "
+                "message") {
+                const auto& nodes = records.back()["nodes"];
+                REQUIRE(2 == nodes.size());
+                REQUIRE("success" == nodes["model.podcast.q3_multi_episode_listeners"]["status"]);
+                REQUIRE_FALSE(
+                    nodes["model.podcast.q3_multi_episode_listeners"].contains("message"));
+                REQUIRE("fail" == nodes["test.podcast.not_null_q3_users"]["status"]);
+                REQUIRE(2 == nodes["test.podcast.not_null_q3_users"]["failures"]);
+                REQUIRE("Got 2 results, configured to fail if != 0" ==
+                        nodes["test.podcast.not_null_q3_users"]["message"]);
+            }
+        }
+    }
+    GIVEN("a pipeline without a selection") {
+        FakePipeline pipeline(seed_line, 0);
+        REQUIRE(pipeline.run());
+        THEN("dbt gets no --select and the runs log records a complete run") {
+            const auto arguments = pipeline.dbt_arguments();
+            REQUIRE(arguments.end() == std::ranges::find(arguments, "--select"));
+            const auto records = run_records(pipeline.options.warehouse);
+            REQUIRE(podcast::is_complete_run(nlohmann::ordered_json::parse(records.back().dump())));
+        }
+    }
+}
+
+SCENARIO("a selection that matches no node fails as a usage error, naming it", "[run][select]") {
+    GIVEN("a fake dbt that finds nothing to do for the selection and exits 0") {
+        FakePipeline pipeline(
+            R"({"info": {"name": "NoNodesForSelectionCriteria", "level": "warn", "msg": "The selection criterion 'gold.nope' does not match any enabled nodes"}, "data": {}})"
+            "\n"
+            R"({"info": {"name": "NothingToDo", "level": "warn", "msg": "Nothing to do."}, "data": {}})"
+            "\n",
+            0);
+        pipeline.options.select = {"gold.nope"};
+        const auto result = pipeline.run();
+        THEN("the run fails with the usage code and dbt's reason") {
+            REQUIRE_FALSE(result.has_value());
+            REQUIRE(podcast::ExitCode::usage == result.error().code);
+            REQUIRE_THAT(result.error().message,
+                         Catch::Contains("gold.nope") &&
+                             Catch::Contains("does not match any enabled nodes"));
+            REQUIRE("failed" == run_records(pipeline.options.warehouse).back()["outcome"]);
+        }
+    }
+}
+
+SCENARIO("with JSON logs, dbt's events pass through as they come", "[run]") {
+    GIVEN("a pipeline whose fake dbt logs a seed result") {
+        FakePipeline pipeline(seed_line, 0);
+        pipeline.options.log_format = podcast::LogFormat::json;
+        std::string out;
+        REQUIRE(pipeline.run(&out));
+        THEN("the event line is printed verbatim, not as a progress line") {
+            REQUIRE_THAT(out, Catch::Contains(seed_line));
+            REQUIRE_THAT(out, !Catch::Contains("[1/1] seed"));
         }
     }
 }

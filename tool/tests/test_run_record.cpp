@@ -167,3 +167,29 @@ SCENARIO("data tests are scoped to rows written since the last successful run wi
         }
     }
 }
+SCENARIO("a partial run is never the run data tests look back to", "[run][select]") {
+    GIVEN("a runs log: a complete success, then a later partial success with the same inputs") {
+        TempDir dir;
+        const auto warehouse = dir.path() / "w.duckdb";
+        write_file(podcast::runs_log_for(warehouse),
+                   R"({"outcome":"success","load_at":"2024-08-01 00:00:00.000000","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"success","load_at":"2024-08-02 00:00:00.000000","inputs":"abc",)"
+                   R"("select":"bronze.raw_events"})"
+                   "\n");
+        THEN("the next run tests rows loaded after the complete success, the partial run's too") {
+            REQUIRE("2024-08-01 00:00:00.000000" == podcast::tested_since(warehouse, "abc", false));
+        }
+    }
+    GIVEN("a runs log holding only a partial success") {
+        TempDir dir;
+        const auto warehouse = dir.path() / "w.duckdb";
+        write_file(podcast::runs_log_for(warehouse),
+                   R"({"outcome":"success","load_at":"2024-08-02 00:00:00.000000","inputs":"abc",)"
+                   R"("exclude":"gold"})"
+                   "\n");
+        THEN("every row is tested") {
+            REQUIRE(podcast::tested_since(warehouse, "abc", false).empty());
+        }
+    }
+}

@@ -39,3 +39,26 @@ SCENARIO("status lists files loaded, rows per layer and the last run", "[status]
         }
     }
 }
+
+SCENARIO("status names a partial run's selection and who started it", "[status][select]") {
+    GIVEN("a warehouse whose last run selected one model, started by cron") {
+        TempDir dir;
+        const auto warehouse = dir / "warehouse.duckdb";
+        podcast::testing::create_fake_warehouse(warehouse);
+        podcast::testing::write_file(
+            podcast::runs_log_for(warehouse),
+            R"({"start": "a", "end": "b", "outcome": "success", "load_at": "c", )"
+            R"("select": "podcast.gold.analysis.q3_multi_episode_listeners", "origin": "cron"})"
+            "\n");
+        WHEN("status is printed as text") {
+            std::ostringstream out;
+            REQUIRE(podcast::status(StatusOptions{warehouse, StatusFormat::text}, out));
+            THEN("the last run shows its selection and origin") {
+                REQUIRE_THAT(out.str(), Catch::Contains(
+                                            "partial run: --select "
+                                            "podcast.gold.analysis.q3_multi_episode_listeners\n") &&
+                                            Catch::Contains("started by: cron\n"));
+            }
+        }
+    }
+}

@@ -358,7 +358,7 @@
 
 {#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}
 {% macro reference_dir() -%}
-    {{ return(env_var('PODCAST_REFERENCE_DIR', 'fixtures/reference').rstrip('/')) }}
+    {{ return(env_var('PODCAST_SEED_DIR', 'fixtures/reference').rstrip('/')) }}
 {%- endmacro %}
 
 {#- Non-blank lines per given event file (filename, row_count), for the test

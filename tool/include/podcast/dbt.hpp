@@ -55,6 +55,10 @@ public:
     [[nodiscard]] const std::map<std::string, double>& logged_step_seconds() const noexcept {
         return logged_step_seconds_;
     }
+    // Whether dbt said its selection matched no node (NoNodesSelected, NothingToDo), and why
+    // (its NoNodesForSelectionCriteria warnings).
+    [[nodiscard]] bool no_nodes_selected() const noexcept { return no_nodes_selected_; }
+    [[nodiscard]] std::string no_nodes_selected_reason() const;
     // Output that was not a JSON log line (a Python traceback, for instance); the last few.
     [[nodiscard]] const std::vector<std::string>& other_output() const noexcept {
         return other_output_;
@@ -69,6 +73,8 @@ private:
     std::map<std::string, std::string> schema_by_node_;
     std::map<std::string, double> logged_step_seconds_;
     std::vector<std::string> other_output_;
+    bool no_nodes_selected_ = false;
+    std::vector<std::string> unmatched_selections_;
 };
 
 // "[ 3/42] seed       users                      success    0.08s"
@@ -102,6 +108,10 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
                                         const std::map<std::string, std::string>& schema_by_node,
                                         double wall_seconds,
                                         const std::map<std::string, double>& logged_step_seconds = {});
+
+// What became of each node of run_results.json, by unique_id: {"status", "seconds"}, "failures"
+// for a test, and dbt's "message" (on one line) for a node that neither succeeded nor passed.
+nlohmann::ordered_json node_outcomes(const nlohmann::json& run_results);
 
 // 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
 std::string format_load_at(std::chrono::system_clock::time_point time);

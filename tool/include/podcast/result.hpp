@@ -10,7 +10,7 @@ namespace podcast {
 enum class ExitCode : int {
     ok = 0,
     failure = 1,    // the pipeline failed (a dbt node or data test), or something unexpected
-    usage = 2,      // a bad flag, argument or --var value
+    usage = 2,      // a bad flag, argument or --var value, or a selection matching nothing
     busy = 3,       // the warehouse is held by a run (or by a reader, for a run)
     not_found = 4,  // a missing file, directory or warehouse
     refused = 5,    // input refused before anything was loaded or replaced: an event or
@@ -27,7 +27,8 @@ struct ExitCodeMeaning {
 inline constexpr ExitCodeMeaning exit_code_meanings[] = {
     {ExitCode::ok, "ok", "success"},
     {ExitCode::failure, "failure", "the pipeline failed (a dbt node or data test), or a query"},
-    {ExitCode::usage, "usage", "a bad flag, argument or --var value"},
+    {ExitCode::usage, "usage",
+     "a bad flag, argument or --var value, or a selection that matches no node"},
     {ExitCode::busy, "busy", "the warehouse is held by a run (or by a reader, for a run)"},
     {ExitCode::not_found, "not_found", "a missing file, directory or warehouse"},
     {ExitCode::refused, "refused",

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "podcast/lock.hpp"
+#include "podcast/log_format.hpp"
 #include "podcast/result.hpp"
 
 namespace podcast {
@@ -23,6 +24,16 @@ struct RunOptions {
     std::filesystem::path dbt_project;  // project and profiles directory; dbt's working directory
     std::vector<std::string> vars;      // KEY=VALUE
     WaitMode wait = WaitMode::fail_if_busy;
+    // dbt node selection, dbt's syntax, passed to dbt build (each list joined by spaces: a union).
+    // New event files are loaded only when the selection includes bronze.raw_events. A run with a
+    // selection is partial: it always starts dbt (it asks for those nodes), and is never taken for
+    // a complete run by a later one (the nothing-new shortcut, tested_since).
+    std::vector<std::string> select;
+    std::vector<std::string> exclude;
+    // text: a progress line per finished node; json: dbt's JSON log events as they come, and
+    // every other line as a JSON event of the same shape (log_format.hpp).
+    LogFormat log_format = LogFormat::text;
+    std::string origin;  // who started the run (e.g. "cron", "dagster run <id>"), for the runs log
 };
 
 // Checks the inputs, takes the warehouse lock, runs dbt build (progress on `out`), prints the

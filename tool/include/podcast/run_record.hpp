@@ -32,6 +32,13 @@ struct RunRecord {
     std::optional<nlohmann::ordered_json> counts;   // tests, files, rows, invalid rows, layers
     std::optional<nlohmann::ordered_json> seconds;  // per step, and the total
     std::optional<std::string> inputs;              // the inputs' fingerprint
+    // A partial run's selection (dbt's syntax, each --select or --exclude joined by spaces).
+    std::optional<std::string> select;
+    std::optional<std::string> exclude;
+    std::optional<std::string> origin;  // who started the run (--origin)
+    // What became of each dbt node (node_outcomes of run_results.json), for those who report runs
+    // made elsewhere (the orchestrator).
+    std::optional<nlohmann::ordered_json> nodes;
     std::optional<std::string> error;
 
     // start and end as 2024-08-01T10:05:09.000042Z.
@@ -50,9 +57,13 @@ struct RunRecord {
 nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
                                        std::string_view outcome = {});
 
-// The load_at from which a run's data tests need only check rows: that of the last successful run
-// on the warehouse with the same inputs (fingerprint), since everything older passed its tests
-// then. Empty (test every row) on a full refresh, or with no such run.
+// True for a record of a run that built the whole project (no --select or --exclude).
+bool is_complete_run(const nlohmann::ordered_json& record);
+
+// The load_at from which a run's data tests need only check rows: that of the last successful
+// complete run on the warehouse with the same inputs (fingerprint), since everything older passed
+// its tests then (a partial run tested only what it selected). Empty (test every row) on a full
+// refresh, or with no such run.
 std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
                          bool full_refresh);
 

@@ -1,8 +1,9 @@
 // The orchestrator (Dagster, orchestrate/): its definitions driven in-process over generated days
-// dropped one by one into the staging directory, against plain `podcast run` on the same files;
-// and its web UI started on a free loopback port, fetched over HTTP and stopped. Both need the
-// orchestrator's environment .venv-dagster (`make venv-dagster`, which `make test` runs first):
-// without it they fail, they do not skip.
+// dropped one by one into the staging directory, against plain `podcast run` on the same files,
+// then one gold asset materialized alone; a run made outside Dagster reported by its sensor; and
+// its web UI started on a free loopback port, fetched over HTTP (a materialization launched there
+// too) and stopped. All need the orchestrator's environment .venv-dagster (`make venv-dagster`,
+// which `make test` runs first): without it they fail, they do not skip.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -63,12 +64,57 @@ std::string tail(const std::string& output, std::size_t lines = 40) {
 
 // ---- in-process: sensor and job over three days --------------------------------------------
 
+// `python -m orchestrate.check ARGUMENTS...` on a workspace: its output, and its JSON summary's
+// steps (one entry per step).
+struct Driven {
+    CommandOutcome check;
+    json steps;
+};
+
+Driven drive(const Workspace& ws, const std::vector<std::string>& arguments) {
+    std::vector<std::string> all{"-m", "orchestrate.check"};
+    all.insert(all.end(), arguments.begin(), arguments.end());
+    const podcast::ProcessSpec spec{dagster_python(), all, podcast::project_root(),
+                                    orchestrator_environment(ws)};
+    Driven driven;
+    auto status = podcast::run_process(spec, [&](std::string_view line) {
+        driven.check.output.append(line);
+        driven.check.output.push_back('\n');
+        if (line.starts_with("{\"steps\"")) {
+            driven.steps = json::parse(line)["steps"];
+        }
+    });
+    if (!status) {
+        throw std::runtime_error("could not start " + dagster_python().string() + ": " +
+                                 status.error().message);
+    }
+    driven.check.exit_code = *status;
+    return driven;
+}
+
+// dbt's run_results.json of the last run on a warehouse.
+json last_run_results(const Workspace& ws) {
+    std::ifstream in(ws.warehouse().string() + ".dbt/target/run_results.json");
+    return json::parse(in, nullptr, false);
+}
+
+// The asset the in-process test materializes alone, and the dbt nodes that build and test it.
+const std::string one_gold_asset = "gold/q4_average_session_duration_per_user";
+const std::vector<std::string> one_gold_asset_nodes{
+    "model.podcast.q4_average_session_duration_per_user",
+    "test.podcast.not_null_q4_average_session_duration_per_user_user_id",
+    "test.podcast.unique_q4_average_session_duration_per_user_user_id"};
+
 struct OrchestratedDays {
     std::unique_ptr<Workspace> orchestrated = std::make_unique<Workspace>();
     std::unique_ptr<Workspace> plain = std::make_unique<Workspace>();
     std::vector<std::string> days;  // relative names, in drop order
     CommandOutcome check;
-    json drops;  // the driver's summary: one entry per drop
+    json drops;        // the driver's summary of each drop
+    json refused;      // ... of dropping other content under a name landed before
+    json materialize;  // ... of materializing one gold asset afterwards
+    json tick;         // ... of a tick of the sensor on runs made outside Dagster, at the end
+    json materialize_results;  // dbt's run_results.json of that materialization
     CommandOutcome plain_run;
 };
 
@@ -92,27 +138,25 @@ OrchestratedDays orchestrate_days() {
     }
     std::sort(o.days.begin(), o.days.end());
 
-    // Each day dropped in turn, then the first one again.
-    std::vector<std::string> arguments{"-m", "orchestrate.check", "--var",
-                                       "now=" + std::string(pinned_now)};
+    // Each day dropped in turn, then the first one again; then one gold asset materialized, as
+    // "Materialize" on it in the UI; then a tick of the sensor on runs made outside Dagster.
+    std::vector<std::string> arguments{"--var", "now=" + std::string(pinned_now)};
     for (const auto& day : {o.days[0], o.days[1], o.days[2], o.days[0]}) {
         arguments.insert(arguments.end(),
                          {"--drop", (generated / "events" / day).string() + "=" + day});
     }
-    const podcast::ProcessSpec spec{dagster_python(), arguments, podcast::project_root(),
-                                    orchestrator_environment(*o.orchestrated)};
-    auto status = podcast::run_process(spec, [&](std::string_view line) {
-        o.check.output.append(line);
-        o.check.output.push_back('\n');
-        if (line.starts_with("{\"drops\"")) {
-            o.drops = json::parse(line)["drops"];
-        }
-    });
-    if (!status) {
-        throw std::runtime_error("could not start " + dagster_python().string() + ": " +
-                                 status.error().message);
+    arguments.insert(arguments.end(),
+                     {"--drop", (generated / "events" / o.days[2]).string() + "=" + o.days[1],
+                      "--materialize", one_gold_asset, "--tick", "outside_runs_sensor"});
+    auto driven = drive(*o.orchestrated, arguments);
+    o.check = std::move(driven.check);
+    if (driven.steps.size() == 7) {
+        o.drops = json(driven.steps.begin(), driven.steps.begin() + 4);
+        o.refused = driven.steps[4];
+        o.materialize = driven.steps[5];
+        o.tick = driven.steps[6];
     }
-    o.check.exit_code = *status;
+    o.materialize_results = last_run_results(*o.orchestrated);
 
     // The same files through plain podcast land and podcast run, in another workspace.
     for (const auto& day : o.days) {
@@ -294,6 +338,8 @@ struct ServedUi {
     std::string assets;      // the GraphQL answer listing the asset keys
     std::string automation;  // the GraphQL answer listing jobs, schedules and sensors
     json repository;         // the repository in that answer
+    std::string launch;      // the GraphQL answer to launching a materialization of one asset
+    json run;                // that run once it ended (status, tags), or as last seen
     bool stopped_on_sigterm = false;
     bool group_gone = false;
     bool port_closed = false;
@@ -318,7 +364,7 @@ ServedUi serve_ui() {
         std::this_thread::sleep_for(500ms);
     }
     const std::string automation =
-        R"({"query": "{ workspaceOrError { ... on Workspace { locationEntries { )"
+        R"({"query": "{ workspaceOrError { ... on Workspace { locationEntries { name )"
         R"(locationOrLoadError { ... on RepositoryLocation { repositories { jobs { name } )"
         R"(schedules { name cronSchedule scheduleState { status } } )"
         R"(sensors { name sensorState { status } } } } } } } } }"})";
@@ -330,6 +376,39 @@ ServedUi serve_ui() {
             "locationOrLoadError/repositories/0");
         if (!parsed.is_discarded() && parsed.contains(path)) {
             o.repository = parsed[path];
+        }
+    }
+    // "Materialize" on one asset in the asset graph: a run of Dagster's implicit asset job, which
+    // has no tags of its own. The landed files' asset: `podcast land` on an empty staging
+    // directory, quick and harmless.
+    const std::string launch =
+        R"({"query": "mutation($p: ExecutionParams!) { launchPipelineExecution(executionParams: )"
+        R"($p) { __typename ... on LaunchRunSuccess { run { runId } } } }", "variables": {"p": )"
+        R"({"selector": {"repositoryLocationName": "orchestrate.definitions", )"
+        R"("repositoryName": "__repository__", "pipelineName": "__ASSET_JOB", )"
+        R"("assetSelection": [{"path": ["loading", "event_files"]}]}, "mode": "default", )"
+        R"("runConfigData": {}}}})";
+    std::string run_id;
+    if (auto answer = http_request(o.port, "POST", "/graphql", launch)) {
+        o.launch = answer->body;
+        const auto parsed = json::parse(answer->body, nullptr, false);
+        const json::json_pointer id("/data/launchPipelineExecution/run/runId");
+        if (!parsed.is_discarded() && parsed.contains(id)) {
+            run_id = parsed[id];
+        }
+    }
+    const std::string run_query = R"({"query": "{ runOrError(runId: \")" + run_id +
+                                  R"(\") { ... on Run { status tags { key value } } } }"})";
+    for (bool ended = run_id.empty(); !ended && Clock::now() < deadline;) {
+        std::this_thread::sleep_for(1s);
+        if (auto answer = http_request(o.port, "POST", "/graphql", run_query)) {
+            const auto parsed = json::parse(answer->body, nullptr, false);
+            const json::json_pointer run("/data/runOrError");
+            if (!parsed.is_discarded() && parsed.contains(run)) {
+                o.run = parsed[run];
+                const std::string status = o.run.value("status", "");
+                ended = status == "SUCCESS" || status == "FAILURE" || status == "CANCELED";
+            }
         }
     }
     ::kill(pid, SIGTERM);
@@ -351,13 +430,14 @@ ServedUi serve_ui() {
 }  // namespace
 
 SCENARIO(
-    "The orchestrator's sensor requests one run per new staging file, and its runs build "
-    "what podcast run builds",
+    "The orchestrator's sensor requests one run per new staging file, its runs build what podcast "
+    "run builds, and one asset materialized alone builds that node and its tests only",
     "[orchestrate][e2e]") {
     require_dagster_environment();
     GIVEN(
         "three generated days dropped one by one into the staging directory, then the first "
-        "again; after each drop one sensor tick and the runs it requests, in-process") {
+        "again; after each drop one sensor tick and the runs it requests, in-process; then one "
+        "gold asset materialized; then a tick of the sensor on runs made outside Dagster") {
         const auto& o = once([] { return orchestrate_days(); });
         INFO(tail(o.check.output));
         REQUIRE(0 == o.check.exit_code);
@@ -365,14 +445,23 @@ SCENARIO(
 
         THEN("each new file requested exactly one run, keyed by its relative name") {
             for (std::size_t i = 0; i < 3; ++i) {
-                REQUIRE(o.days[i] == o.drops[i]["file"]);
+                REQUIRE(o.days[i] == o.drops[i]["drop"]);
                 REQUIRE(1 == o.drops[i]["runs"].size());
                 REQUIRE(o.days[i] == o.drops[i]["runs"][0]["run_key"]);
             }
         }
         THEN("the file dropped again requested no run") {
-            REQUIRE(o.days[0] == o.drops[3]["file"]);
+            REQUIRE(o.days[0] == o.drops[3]["drop"]);
             REQUIRE(json::array() == o.drops[3]["runs"]);
+        }
+        THEN(
+            "other content under a landed name requests no run; the tick says land would refuse "
+            "it, and why") {
+            REQUIRE(json::array() == o.refused["runs"]);
+            REQUIRE_THAT(o.refused["skip_reason"].get<std::string>(),
+                         Catch::Contains("podcast land would refuse") &&
+                             Catch::Contains(o.days[1] + " was already landed with different "
+                                                         "content"));
         }
         THEN("every requested run succeeded") {
             for (std::size_t i = 0; i < 3; ++i) {
@@ -394,6 +483,112 @@ SCENARIO(
             REQUIRE(std::string{} ==
                     first_difference(expected,
                                      rows_of(*o.orchestrated, "gold.fact_user_interactions")));
+        }
+        THEN("materializing " + one_gold_asset + " succeeds, materializing it and its checks") {
+            INFO(o.materialize.dump());
+            REQUIRE(true == o.materialize["success"]);
+            REQUIRE(json::array({one_gold_asset}) == o.materialize["materialized"]);
+            REQUIRE(2 == o.materialize["checks"].size());
+        }
+        THEN("dbt's results of that run hold only the node and its tests") {
+            REQUIRE(o.materialize_results.is_object());
+            std::vector<std::string> nodes;
+            for (const auto& result : o.materialize_results["results"]) {
+                const std::string id = result["unique_id"];
+                if (id.starts_with("test.")) {
+                    nodes.push_back(id.substr(0, id.rfind('.')));  // less dbt's hash suffix
+                } else if (!id.starts_with("operation.")) {  // the on-run-start hooks: every build
+                    nodes.push_back(id);
+                }
+            }
+            std::sort(nodes.begin(), nodes.end());
+            REQUIRE(one_gold_asset_nodes == nodes);
+        }
+        THEN("no other asset's materialization count moved; the one asset's rose by one") {
+            const json& before = o.materialize["counts_before"];
+            const json& after = o.materialize["counts_after"];
+            REQUIRE(before.size() == after.size());
+            for (const auto& [key, count] : before.items()) {
+                INFO(key);
+                REQUIRE(count.get<int>() + (key == one_gold_asset ? 1 : 0) == after[key]);
+            }
+            REQUIRE(0 < before[one_gold_asset].get<int>());
+        }
+        THEN("the sensor on runs made outside Dagster reports none of Dagster's own") {
+            REQUIRE(json::array() == o.tick["materialized"]);
+            REQUIRE(json::array() == o.tick["checks"]);
+        }
+    }
+}
+
+namespace {
+
+struct OutsideRun {
+    std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+    CommandOutcome land, run;
+    Driven driven;
+};
+
+// Two generated days landed and run by plain `podcast land` and `podcast run --origin cron`, then
+// two ticks of the sensor on runs made outside Dagster.
+OutsideRun run_outside_dagster() {
+    OutsideRun o;
+    const fs::path generated = o.ws->root() / "generated";
+    const auto generate = run_podcast_binary({"generate", "--out", generated.string(), "--days",
+                                              "2", "--events-per-day", "300", "--users", "60",
+                                              "--episodes", "20", "--seed", "5"});
+    if (generate.exit_code != 0) {
+        throw std::runtime_error("podcast generate failed: " + generate.output);
+    }
+    for (const char* name : {"users.csv", "episodes.csv"}) {
+        fs::copy_file(generated / "reference" / name, o.ws->reference() / name,
+                      fs::copy_options::overwrite_existing);
+    }
+    fs::copy(generated / "events", o.ws->staging(), fs::copy_options::recursive);
+    o.land = o.ws->land();
+    o.run = o.ws->run({"--origin", "cron"});
+    o.driven = drive(*o.ws, {"--tick", "outside_runs_sensor", "--tick", "outside_runs_sensor"});
+    return o;
+}
+
+}  // namespace
+
+SCENARIO("A run made outside Dagster is reported in its catalog by the runs-log sensor, once",
+         "[orchestrate]") {
+    require_dagster_environment();
+    GIVEN("podcast land and podcast run --origin cron, then two ticks of the sensor") {
+        const auto& o = once([] { return run_outside_dagster(); });
+        INFO(tail(o.run.output) << tail(o.driven.check.output));
+        REQUIRE(0 == o.land.exit_code);
+        REQUIRE(0 == o.run.exit_code);
+        REQUIRE(0 == o.driven.check.exit_code);
+        REQUIRE(2 == o.driven.steps.size());
+        const json& first = o.driven.steps[0];
+        const json& second = o.driven.steps[1];
+
+        THEN("the first tick reports a materialization of every model and seed, and no other") {
+            std::vector<std::string> expected;
+            for (const auto& [key, count] : first["counts"].items()) {
+                if (key != "loading/event_files") {  // `podcast land` is not a dbt node
+                    expected.push_back(key);
+                }
+            }
+            std::sort(expected.begin(), expected.end());
+            REQUIRE(json(expected) == first["materialized"]);
+        }
+        THEN("it reports a passed check for every check Dagster knows (the run ran every test)") {
+            REQUIRE(first["checks_defined"] == first["checks"].size());
+            for (const auto& check : first["checks"]) {
+                REQUIRE_THAT(check.get<std::string>(), Catch::EndsWith(":pass"));
+            }
+        }
+        THEN("the second tick reports nothing: each run is reported once") {
+            REQUIRE(json::array() == second["materialized"]);
+            REQUIRE(json::array() == second["checks"]);
+            for (const auto& [key, count] : second["counts"].items()) {
+                INFO(key);
+                REQUIRE((key == "loading/event_files" ? 0 : 1) == count);
+            }
         }
     }
 }
@@ -422,7 +617,7 @@ SCENARIO(
                 REQUIRE(o.assets.find(key) != std::string::npos);
             }
         }
-        THEN("the job, the daily schedule and the staging sensor are loaded and running") {
+        THEN("the job, the daily schedule and both sensors are loaded and running") {
             INFO(o.automation);
             REQUIRE(o.repository.is_object());
             REQUIRE(o.repository["jobs"].dump().find(R"("podcast_pipeline")") != std::string::npos);
@@ -430,9 +625,20 @@ SCENARIO(
                                    {"cronSchedule", "0 2 * * *"},
                                    {"scheduleState", {{"status", "RUNNING"}}}};
             REQUIRE(json::array({schedule}) == o.repository["schedules"]);
-            const json sensor = {{"name", "staging_sensor"},
-                                 {"sensorState", {{"status", "RUNNING"}}}};
-            REQUIRE(json::array({sensor}) == o.repository["sensors"]);
+            json sensors = json::array();
+            for (const char* name : {"outside_runs_sensor", "staging_sensor"}) {
+                sensors.push_back({{"name", name}, {"sensorState", {{"status", "RUNNING"}}}});
+            }
+            REQUIRE(sensors == o.repository["sensors"]);
+        }
+        THEN(
+            "a materialization launched from the asset graph carries the warehouse tag, and "
+            "succeeds") {
+            INFO(o.launch << "\n" << o.run.dump());
+            REQUIRE("SUCCESS" == o.run.value("status", ""));
+            const json tag = {{"key", "podcast/warehouse"},
+                              {"value", fs::absolute(o.ws->warehouse()).string()}};
+            REQUIRE(std::ranges::find(o.run["tags"], tag) != o.run["tags"].end());
         }
         THEN("SIGTERM stops it, with every process it started, and frees the port") {
             REQUIRE(o.stopped_on_sigterm);
@@ -440,4 +646,22 @@ SCENARIO(
             REQUIRE(o.port_closed);
         }
     }
+}
+
+SCENARIO("The orchestrator's exit codes are podcast's one list", "[orchestrate]") {
+    require_dagster_environment();
+    const auto printed = run_capturing(podcast::ProcessSpec{
+        dagster_python(),
+        {"-c",
+         "import json; from orchestrate.resources import ExitCode; "
+         "print(json.dumps({code.name.lower(): code.value for code in ExitCode}))"},
+        podcast::project_root(),
+        {}});
+    INFO(printed.output);
+    REQUIRE(0 == printed.exit_code);
+    json expected = json::object();
+    for (const auto& [code, name, meaning] : podcast::exit_code_meanings) {
+        expected[name] = static_cast<int>(code);
+    }
+    REQUIRE(expected == json::parse(printed.output));
 }
