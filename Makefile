@@ -89,7 +89,7 @@ orchestrate: build venv venv-dagster ## Dagster on http://127.0.0.1:$(PORT): ass
 bench: build venv ## benchmarks at 1M and 10M events (BENCH_SIZES=...), figures in bench-results/bench.json
 	$(BUILD)/podcast_bench --sizes $(BENCH_SIZES)
 
-lint: deps venv venv-lint ## sqlfluff on the dbt models and tests, clang-format on the C++, ruff on the Python
+lint: deps venv venv-lint ## sqlfluff on the dbt models and tests (with the SQL the macros render into them), clang-format on the C++, ruff on the Python
 	mkdir -p $(BUILD)
 	@failed=""; \
 	( cd warehouse && PODCAST_WAREHOUSE=$(BUILD)/lint.duckdb $(VENV)/bin/sqlfluff lint models tests/*.sql ) || failed="$$failed sqlfluff"; \

@@ -138,8 +138,10 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
 
     const std::string unique_id = string_at(node_info, "unique_id");
     const std::string schema = string_at(member(node_info, "node_relation"), "schema");
-    if (!unique_id.empty() && !schema.empty()) {
-        schema_by_node_[unique_id] = schema;
+    // The pipeline step a node belongs to: its meta `step` (set per folder in dbt_project.yml).
+    if (const std::string step = string_at(member(node_info, "meta"), "step");
+        !unique_id.empty() && !step.empty()) {
+        step_by_node_[unique_id] = step;
     }
 
     if (name == "NoNodesSelected" || name == "NothingToDo") {
@@ -251,13 +253,14 @@ double compile_seconds(const nlohmann::json& result) {
 }  // namespace
 
 RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
-                                        const std::map<std::string, std::string>& schema_by_node,
+                                        const std::map<std::string, std::string>& step_by_node,
                                         double wall_seconds,
                                         const std::map<std::string, double>& logged_step_seconds) {
     static const std::vector<std::string> step_order = {
         "hooks",   "seed",         "contract check", "load", "validate",
         "cleanse", "other models", "analytics",      "tests"};
     std::map<std::string, double> seconds_by_step;
+    std::vector<std::string> other_steps;  // steps a node's meta names beyond step_order
     RunResultsSummary summary;
     const auto& results = member(run_results, "results");
     for (const auto& result : results.is_array() ? results : nlohmann::json::array()) {
@@ -266,14 +269,11 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
         const auto& seconds = member(result, "execution_time");
         const double time = seconds.is_number() ? seconds.get<double>() : 0.0;
         const std::string type = unique_id.substr(0, unique_id.find('.'));
-        const std::string model = unique_id.substr(unique_id.rfind('.') + 1);
         const bool failed = status == "error" || status == "fail";
         summary.nodes_failed += failed ? 1 : 0;
 
         std::string step = "other models";
-        if (type == "seed") {
-            step = "seed";
-        } else if (type == "test" || type == "unit_test") {
+        if (type == "test" || type == "unit_test") {
             step = "tests";
             if (status == "pass" || status == "warn") {
                 ++summary.tests_passed;
@@ -282,27 +282,34 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
             } else {
                 ++summary.tests_skipped;
             }
+        } else if (auto it = step_by_node.find(unique_id); it != step_by_node.end()) {
+            step = it->second;
+        } else if (type == "seed") {
+            step = "seed";
         } else if (type == "operation") {
             step = "hooks";
-        } else if (type == "model" && model == "raw_events") {
-            // The load contract is checked while dbt compiles raw_events (before any insert).
+        }
+        if (step == "load") {
+            // The load contract is checked while dbt compiles the load (before any insert).
             const auto logged = logged_step_seconds.find("contract check");
             const double check = std::min(
                 time, logged != logged_step_seconds.end() ? logged->second : compile_seconds(result));
             seconds_by_step["contract check"] += check;
             seconds_by_step["load"] += time - check;
             continue;
-        } else if (type == "model" && model == "raw_events_validated") {
-            step = "validate";
-        } else if (type == "model" && model == "cleansed_events") {
-            step = "cleanse";
-        } else if (auto it = schema_by_node.find(unique_id);
-                   it != schema_by_node.end() && it->second == "gold") {
-            step = "analytics";
+        }
+        if (std::ranges::find(step_order, step) == step_order.end() &&
+            std::ranges::find(other_steps, step) == other_steps.end()) {
+            other_steps.push_back(step);
         }
         seconds_by_step[step] += time;
     }
     for (const auto& step : step_order) {
+        if (step == "tests") {
+            for (const auto& other : other_steps) {
+                summary.steps.push_back(StepTime{other, seconds_by_step[other]});
+            }
+        }
         if (auto it = seconds_by_step.find(step); it != seconds_by_step.end()) {
             summary.steps.push_back(StepTime{step, it->second});
         }

@@ -21,6 +21,8 @@ struct SectionQuery {
     std::vector<std::string> percent_columns;  // ratios shown as percentages in text tables
 };
 
+// Each section is a dbt view of the warehouse (gold/analysis, gold/monitoring), selected by name;
+// the aliases keep the report's column names.
 std::vector<SectionQuery> section_queries(const std::string& window) {
     return {
         {"q1_top_completed_episodes",
@@ -40,48 +42,27 @@ std::vector<SectionQuery> section_queries(const std::string& window) {
         {"q4_average_session_duration_per_user",
          "Average session duration per user (over all users; per user: "
          "gold.q4_average_session_duration_per_user)",
-         "select count(*) as users, coalesce(sum(sessions), 0) as sessions, "
-         "round(avg(avg_session_duration_seconds), 1) as mean_seconds, "
-         "round(median(avg_session_duration_seconds), 1) as median_seconds, "
-         "round(avg(avg_listened_seconds), 1) as mean_listened_seconds "
-         "from gold.q4_average_session_duration_per_user",
+         "select users, sessions, mean_seconds, median_seconds, mean_listened_seconds "
+         "from gold.q4_average_session_duration_overall",
          {}},
         {"session_duration_distribution",
          "Sessions by duration",
-         "select bucket, count(*) as sessions from (select case "
-         "when d < 60 then '0-1 min' when d < 300 then '1-5 min' when d < 900 then '5-15 min' "
-         "when d < 1800 then '15-30 min' when d < 3600 then '30-60 min' "
-         "when d < 7200 then '1-2 h' else '2 h or more' end as bucket, "
-         "case when d < 60 then 0 when d < 300 then 1 when d < 900 then 2 when d < 1800 then 3 "
-         "when d < 3600 then 4 when d < 7200 then 5 else 6 end as position "
-         "from (select date_diff('second', session_start, session_end) as d "
-         "from gold.user_sessions)) group by bucket, position order by position",
+         "select bucket, sessions from gold.session_duration_distribution order by band",
          {}},
         {"daily_activity",
          "Daily activity (UTC days; invalid share of the lines dated that day)",
-         "with events as (select cast(timestamp as date) as day, count(*) as events, "
-         "count(distinct user_id) as active_users, "
-         "count(*) filter (where event_type = 'complete') as completions "
-         "from gold.fact_user_interactions group by 1), "
-         "lines as (select try_cast(left(timestamp, 10) as date) as day, count(*) as lines, "
-         "count(*) filter (where len(validation_errors) > 0) as invalid "
-         "from bronze.raw_events_validated group by 1) "
-         "select events.day, events.events, events.active_users, events.completions, "
-         "round(coalesce(lines.invalid, 0) / coalesce(lines.lines, 1), 4) as invalid_share "
-         "from events left join lines using (day) order by events.day",
+         "select day, events, active_users, completions, invalid_share "
+         "from gold.daily_activity order by day",
          {"invalid_share"}},
         {"invalid_rows_per_code",
          "Data quality: invalid rows per validation code",
-         "select code, count(*) as rows "
-         "from (select unnest(validation_errors) as code from bronze.raw_events_validated) "
-         "group by code order by rows desc, code",
+         "select code, row_count as rows from gold.invalid_rows_per_code "
+         "order by row_count desc, code",
          {}},
         {"invalid_share_per_file",
          "Data quality: share of invalid rows per file",
-         "select filename, count(*) as rows, "
-         "count(*) filter (where len(validation_errors) > 0) as invalid, "
-         "round(count(*) filter (where len(validation_errors) > 0) / count(*), 4) as share "
-         "from bronze.raw_events_validated group by filename order by filename",
+         "select filename, row_count as rows, invalid_rows as invalid, invalid_share as share "
+         "from gold.invalid_share_per_file order by filename",
          {"share"}},
     };
 }

@@ -350,7 +350,7 @@ bool nothing_new(const PreparedRun& run) {
 // The checked reference data, written in the one form the seeds load (reference_data.hpp) to
 // <warehouse>.dbt/reference/ for the duration of the run: a run never writes into the dbt project.
 // dbt would write a seed's SQL over a CSV outside the project; the project's noop_statement
-// (macros/seed_write.sql) keeps it from writing anything there.
+// (macros/seed/write_no_sql.sql) keeps it from writing anything there.
 class StagedReferenceFiles {
 public:
     static Result<StagedReferenceFiles> stage(const fs::path& warehouse,
@@ -538,34 +538,37 @@ Result<WarehouseSummary> read_warehouse_summary(const fs::path& warehouse,
     auto note_failure = [&](const char* what, const Error& error) {
         summary.notes.push_back(std::string(what) + ": " + one_line(error.message));
     };
-    if (auto files = query_for_load_at(
-            *reader,
-            "select filename, count(*) as rows from bronze.raw_events "
-            "where load_at = cast(? as timestamp) group by filename order by filename",
-            load_at)) {
+    // The dbt views of gold/monitoring, for this run's load_at.
+    if (auto files = query_for_load_at(*reader,
+                                       "select filename, row_count as rows from gold.rows_per_file "
+                                       "where load_at = cast(? as timestamp) order by filename",
+                                       load_at)) {
         summary.files = std::move(*files);
     } else {
         note_failure("files loaded", files.error());
     }
     if (auto codes = query_for_load_at(
             *reader,
-            "select code, count(*) as rows from (select unnest(validation_errors) as code "
-            "from bronze.raw_events_validated where load_at = cast(? as timestamp)) "
-            "group by code order by rows desc, code",
+            "select code, row_count as rows from gold.invalid_rows_per_load_and_code "
+            "where load_at = cast(? as timestamp) order by row_count desc, code",
             load_at)) {
         summary.invalid_per_code = std::move(*codes);
     } else {
         note_failure("invalid rows per code", codes.error());
     }
-    if (auto invalid =
-            query_for_load_at(*reader,
-                              "select count(*) from bronze.raw_events_validated "
-                              "where load_at = cast(? as timestamp) and len(validation_errors) > 0",
-                              load_at);
+    if (auto invalid = query_for_load_at(*reader,
+                                         "select coalesce(sum(invalid_rows), 0) "
+                                         "from gold.invalid_share_per_file "
+                                         "where load_at = cast(? as timestamp)",
+                                         load_at);
         invalid && !invalid->rows.empty()) {
         summary.invalid_rows = invalid->rows.front().front();
     }
-    summary.layers = rows_per_layer(*reader);
+    if (auto layers = rows_per_layer(*reader)) {
+        summary.layers = std::move(*layers);
+    } else {
+        note_failure("rows per layer", layers.error());
+    }
     return summary;
 }
 
@@ -633,7 +636,9 @@ void print_warehouse_summary(const WarehouseSummary& summary, std::ostream& out)
         print_section(out, "Files loaded by this run", summary.files);
     }
     print_section(out, "Invalid rows per validation code (this run)", summary.invalid_per_code);
-    print_section(out, "Rows per layer", summary.layers);
+    if (!summary.layers.columns.empty()) {
+        print_section(out, "Rows per layer", summary.layers);
+    }
     for (const auto& note : summary.notes) {
         out << "(not available: " << note << ")\n";
     }

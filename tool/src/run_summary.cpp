@@ -85,7 +85,7 @@ RunSummary summarize_run(const DbtOutcome& dbt, double contract_check_seconds) {
     RunSummary summary;
     summary.total_seconds = dbt.wall_seconds + contract_check_seconds;
     if (!dbt.run_results.is_discarded() && !dbt.run_results.is_null()) {
-        summary.results = summarize_run_results(dbt.run_results, dbt.log.schema_by_node(),
+        summary.results = summarize_run_results(dbt.run_results, dbt.log.step_by_node(),
                                                 dbt.wall_seconds, dbt.log.logged_step_seconds());
         add_contract_check(*summary.results, contract_check_seconds);
     }

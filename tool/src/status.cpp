@@ -42,10 +42,9 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         return std::unexpected(reader.error());
     }
     auto files = reader->query(
-        "select filename, count(*) as rows, strftime(max(load_at), '%Y-%m-%d %H:%M:%S.%f') as "
-        "load_at "
-        "from bronze.raw_events group by filename order by filename");
-    const Table layers = rows_per_layer(*reader);
+        "select filename, row_count as rows, strftime(load_at, '%Y-%m-%d %H:%M:%S.%f') as load_at "
+        "from gold.rows_per_file order by filename");
+    auto layers = rows_per_layer(*reader);
     const nlohmann::ordered_json run = last_run_record(options.warehouse);
     const auto windows_sql = recorded_windows_sql(reader->connection());
     auto windows = windows_sql ? reader->query(*windows_sql) : Result<Table>(Table{});
@@ -61,7 +60,7 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
             {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
-            {"layers", to_json(layers)},
+            {"layers", layers ? to_json(*layers) : nlohmann::ordered_json::array()},
             {"retention", to_json(*windows)},
             {"archived_months", to_json(*months)},
             {"last_run", run},
@@ -73,10 +72,14 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     if (files) {
         print_text_table(*files, out);
     } else {
-        out << "none (bronze.raw_events is not readable: " << files.error().message << ")\n";
+        out << "none (gold.rows_per_file is not readable: " << files.error().message << ")\n";
     }
     out << "\nRows per layer\n";
-    print_text_table(layers, out);
+    if (layers) {
+        print_text_table(*layers, out);
+    } else {
+        out << "none (" << layers.error().message << ")\n";
+    }
     out << "\nRetention window: " << window_line(*windows) << "\n\nArchived months\n";
     if (months->rows.empty()) {
         out << "none\n";

@@ -85,27 +85,14 @@ Result<void> WarehouseReader::execute(const std::string& sql) {
     return {};
 }
 
-Table rows_per_layer(WarehouseReader& reader) {
-    struct Layer {
-        const char* layer;
-        const char* table;
-    };
-    static constexpr Layer layers[] = {{"bronze", "bronze.raw_events"},
-                                       {"bronze", "bronze.raw_events_validated"},
-                                       {"silver", "silver.cleansed_events"},
-                                       {"gold", "gold.fact_user_interactions"}};
-    Table table;
-    table.columns = {
-        {"layer", ColumnKind::text}, {"table", ColumnKind::text}, {"rows", ColumnKind::integer}};
-    for (const auto& [layer, name] : layers) {
-        auto count = reader.query(std::string("select count(*) from ") + name);
-        Cell rows = std::nullopt;
-        if (count && !count->rows.empty() && !count->rows.front().empty()) {
-            rows = count->rows.front().front();
-        }
-        table.rows.push_back({std::string(layer), std::string(name), rows});
+Result<Table> rows_per_layer(WarehouseReader& reader) {
+    auto layers = reader.query(
+        "select layer, table_name as \"table\", row_count as rows from gold.layer_row_counts "
+        "order by pipeline_order");
+    if (!layers) {
+        return fail("gold.layer_row_counts is not readable: " + layers.error().message);
     }
-    return table;
+    return layers;
 }
 
 }  // namespace podcast

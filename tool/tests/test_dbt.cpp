@@ -8,7 +8,7 @@ namespace {
 
 // Trimmed copies of lines dbt 1.11 prints with --log-format json.
 const std::string model_result_line =
-    R"({"data": {"description": "sql incremental model bronze.raw_events", "execution_time": 1.25, "index": 3, "node_info": {"materialized": "incremental", "node_name": "raw_events", "node_relation": {"alias": "raw_events", "schema": "bronze"}, "node_status": "success", "resource_type": "model", "unique_id": "model.podcast.raw_events"}, "status": "OK", "total": 42}, "info": {"level": "info", "msg": "3 of 42 OK created sql incremental model bronze.raw_events ... [\u001b[32mOK\u001b[0m in 1.25s]", "name": "LogModelResult"}})";
+    R"({"data": {"description": "sql incremental model bronze.raw_events", "execution_time": 1.25, "index": 3, "node_info": {"materialized": "incremental", "meta": {"step": "load"}, "node_name": "raw_events", "node_relation": {"alias": "raw_events", "schema": "bronze"}, "node_status": "success", "resource_type": "model", "unique_id": "model.podcast.raw_events"}, "status": "OK", "total": 42}, "info": {"level": "info", "msg": "3 of 42 OK created sql incremental model bronze.raw_events ... [\u001b[32mOK\u001b[0m in 1.25s]", "name": "LogModelResult"}})";
 
 const std::string skipped_line =
     R"({"data": {"index": 4, "node_info": {"node_name": "cleansed_events", "node_relation": {"schema": "silver"}, "resource_type": "model", "unique_id": "model.podcast.cleansed_events"}, "total": 42}, "info": {"level": "info", "msg": "4 of 42 SKIP relation silver.cleansed_events", "name": "SkippingDetails"}})";
@@ -34,8 +34,8 @@ SCENARIO("a model result line is a finished node with its time and schema", "[ru
             REQUIRE(3 == node->index);
             REQUIRE(42 == node->total);
         }
-        THEN("the node's schema is remembered") {
-            REQUIRE(std::string("bronze") == log.schema_by_node().at("model.podcast.raw_events"));
+        THEN("the node's pipeline step (its meta step) is remembered") {
+            REQUIRE(std::string("load") == log.step_by_node().at("model.podcast.raw_events"));
         }
     }
 }
@@ -96,7 +96,8 @@ SCENARIO("output that is not a JSON log line is kept aside", "[run][dbt]") {
 SCENARIO("run results are summed per pipeline step and tests are counted", "[run][dbt]") {
     GIVEN(
         "a run_results.json with a hook, a seed, each step's model, a gold model and three tests; "
-        "raw_events compiled (checking the load contract) for half a second") {
+        "the load model compiled (checking the load contract) for half a second; each model's "
+        "meta step") {
         const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 10.0, "results": [
             {"unique_id": "operation.podcast.podcast-on-run-start-0", "status": "success", "execution_time": 0.125},
             {"unique_id": "seed.podcast.users", "status": "success", "execution_time": 0.5},
@@ -109,10 +110,13 @@ SCENARIO("run results are summed per pipeline step and tests are counted", "[run
             {"unique_id": "test.podcast.unique_x.abc", "status": "pass", "execution_time": 0.25},
             {"unique_id": "unit_test.podcast.m.t", "status": "pass", "execution_time": 0.25},
             {"unique_id": "test.podcast.not_null_y.def", "status": "fail", "execution_time": 0.5}]})");
-        const std::map<std::string, std::string> schemas = {
-            {"model.podcast.fact_user_interactions", "gold"}};
+        const std::map<std::string, std::string> steps = {
+            {"model.podcast.raw_events", "load"},
+            {"model.podcast.raw_events_validated", "validate"},
+            {"model.podcast.cleansed_events", "cleanse"},
+            {"model.podcast.fact_user_interactions", "analytics"}};
         WHEN("it is summarised for a dbt process that took 14 seconds") {
-            const auto summary = podcast::summarize_run_results(run_results, schemas, 14.0);
+            const auto summary = podcast::summarize_run_results(run_results, steps, 14.0);
             THEN("tests are counted by outcome") {
                 REQUIRE(2 == summary.tests_passed);
                 REQUIRE(1 == summary.tests_failed);
@@ -145,8 +149,9 @@ SCENARIO("a step time the macros log replaces raw_events' compile phase as the c
             const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 2.0, "results": [
                 {"unique_id": "model.podcast.raw_events", "status": "success", "execution_time": 2.0,
                  "timing": [{"name": "compile", "started_at": "2026-11-29T10:00:00.000000Z", "completed_at": "2026-11-29T10:00:01.500000Z"}]}]})");
-            const auto summary = podcast::summarize_run_results(run_results, {}, 3.0,
-                                                                log.logged_step_seconds());
+            const auto summary =
+                podcast::summarize_run_results(run_results, {{"model.podcast.raw_events", "load"}},
+                                               3.0, log.logged_step_seconds());
             THEN("the contract check is the logged time and the load the rest") {
                 REQUIRE(summary.steps.size() == 3);
                 REQUIRE(summary.steps[0].step == "contract check");
@@ -190,4 +195,30 @@ SCENARIO("load_at is UTC with microseconds", "[run][dbt]") {
     const auto time = sys_days{year{2024} / August / day{1}} + hours{10} + minutes{5} + seconds{9} +
                       microseconds{42};
     REQUIRE(std::string("2024-08-01 10:05:09.000042") == podcast::format_load_at(time));
+}
+
+SCENARIO(
+    "a model's meta step needs no change here: a step beyond the pipeline's is listed "
+    "before the tests, and a model without one is among other models",
+    "[run][dbt]") {
+    const auto run_results = nlohmann::json::parse(R"({"elapsed_time": 3.0, "results": [
+        {"unique_id": "model.podcast.raw_events_validated", "status": "success", "execution_time": 1.0},
+        {"unique_id": "model.podcast.new_export", "status": "success", "execution_time": 0.5},
+        {"unique_id": "model.podcast.unlabelled", "status": "success", "execution_time": 0.25},
+        {"unique_id": "test.podcast.unique_x.abc", "status": "pass", "execution_time": 0.125}]})");
+    const auto summary =
+        podcast::summarize_run_results(run_results,
+                                       {{"model.podcast.raw_events_validated", "validate"},
+                                        {"model.podcast.new_export", "export"}},
+                                       3.0);
+    std::vector<std::pair<std::string, double>> steps;
+    for (const auto& step : summary.steps) {
+        steps.emplace_back(step.step, step.seconds);
+    }
+    const std::vector<std::pair<std::string, double>> expected = {{"validate", 1.0},
+                                                                  {"other models", 0.25},
+                                                                  {"export", 0.5},
+                                                                  {"tests", 0.125},
+                                                                  {"dbt start-up", 0.0}};
+    REQUIRE(expected == steps);
 }

@@ -26,7 +26,11 @@ DbtOutcome outcome_of(const std::vector<std::string>& log_lines, const std::stri
 }
 
 const std::string gold_model_line =
-    R"({"info": {"name": "LogModelResult", "level": "info", "msg": "OK"}, "data": {"status": "OK", "execution_time": 0.75, "index": 2, "total": 4, "node_info": {"unique_id": "model.podcast.fact_user_interactions", "resource_type": "model", "node_name": "fact_user_interactions", "node_relation": {"schema": "gold"}}}})";
+    R"({"info": {"name": "LogModelResult", "level": "info", "msg": "OK"}, "data": {"status": "OK", "execution_time": 0.75, "index": 2, "total": 4, "node_info": {"unique_id": "model.podcast.fact_user_interactions", "resource_type": "model", "node_name": "fact_user_interactions", "meta": {"step": "analytics"}, "node_relation": {"schema": "gold"}}}})";
+
+// Each model's pipeline step is its meta step, which dbt's log carries in node_info.
+const std::string load_model_line =
+    R"({"info": {"name": "LogModelResult", "level": "info", "msg": "OK"}, "data": {"status": "OK", "execution_time": 1.25, "index": 1, "total": 4, "node_info": {"unique_id": "model.podcast.raw_events", "resource_type": "model", "node_name": "raw_events", "meta": {"step": "load"}, "node_relation": {"schema": "bronze"}}}})";
 
 const std::string logged_check_line =
     R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: contract check=0.25"}, "data": {}})";
@@ -58,7 +62,7 @@ SCENARIO("a successful build's summary counts tests and times each step from the
          "[run]") {
     GIVEN("a dbt build of 6 seconds whose macros logged a quarter-second contract check") {
         const DbtOutcome dbt =
-            outcome_of({gold_model_line, logged_check_line}, run_results_text, 0, 6.0);
+            outcome_of({load_model_line, gold_model_line, logged_check_line}, run_results_text, 0, 6.0);
         WHEN("it is summarised with half a second of contract check before dbt") {
             const auto summary = podcast::summarize_run(dbt, 0.5);
             THEN("it did not fail") {

@@ -54,6 +54,17 @@ SCENARIO("an unknown var name is refused, listing the known ones", "[settings]")
             error_of("nwo=2030-01-01 00:00:00"));
 }
 
+SCENARIO("the project's fixed lists are not settings: a run refuses them as unknown vars",
+         "[settings]") {
+    // dbt_project.yml defines them as vars so that SQL and YAML tests read one list; changing one
+    // changes the data contract, which no run may do.
+    for (const char* entry : {R"(event_types=["play"])", R"(event_types_with_duration=["play"])",
+                              R"(validation_codes=["user_id_missing"])"}) {
+        INFO(entry);
+        REQUIRE_THAT(error_of(entry), Catch::Contains(": unknown var (known: "));
+    }
+}
+
 SCENARIO("a timestamp var that is not YYYY-MM-DD HH:MM:SS is refused, quoting it",
          "[settings]") {
     REQUIRE(std::string("--var now: expected a timestamp YYYY-MM-DD HH:MM:SS, got 'notadate'") ==

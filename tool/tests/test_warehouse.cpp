@@ -88,15 +88,16 @@ SCENARIO("a warehouse DuckDB itself has locked is busy for readers", "[warehouse
     }
 }
 
-SCENARIO("rows per layer counts each table, NULL for one not built yet", "[warehouse]") {
-    GIVEN("a warehouse without the fact table") {
+SCENARIO("rows per layer are the rows of gold.layer_row_counts, in pipeline order", "[warehouse]") {
+    GIVEN("a warehouse with its layer tables and the view") {
         TempDir dir;
         podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
         auto reader = WarehouseReader::open(dir / "warehouse.duckdb", LockMode::take_shared);
         REQUIRE(reader.has_value());
         WHEN("rows per layer are read") {
-            const podcast::Table layers = podcast::rows_per_layer(*reader);
-            THEN("each layer table has its count, the missing one NULL") {
+            const auto layers = podcast::rows_per_layer(*reader);
+            THEN("each layer table has its count, under the columns layer, table and rows") {
+                REQUIRE(layers.has_value());
                 const std::vector<std::vector<podcast::Cell>> expected = {
                     {std::string("bronze"), std::string("bronze.raw_events"), std::string("3")},
                     {std::string("bronze"), std::string("bronze.raw_events_validated"),
@@ -104,9 +105,33 @@ SCENARIO("rows per layer counts each table, NULL for one not built yet", "[wareh
                     {std::string("silver"), std::string("silver.cleansed_events"),
                      std::string("1")},
                     {std::string("gold"), std::string("gold.fact_user_interactions"),
-                     std::nullopt}};
-                REQUIRE(expected == layers.rows);
+                     std::string("1")}};
+                REQUIRE(expected == layers->rows);
+                REQUIRE("table" == layers->columns.at(1).name);
+                REQUIRE("rows" == layers->columns.at(2).name);
             }
         }
+    }
+}
+
+SCENARIO("rows per layer name the view when no run has built it yet", "[warehouse]") {
+    GIVEN("a warehouse without gold.layer_row_counts") {
+        TempDir dir;
+        podcast::testing::create_fake_warehouse(dir / "warehouse.duckdb");
+        {
+            auto database =
+                podcast::Database::open(dir / "warehouse.duckdb", podcast::AccessMode::read_write);
+            REQUIRE(database.has_value());
+            auto connection = podcast::Connection::connect(*database);
+            REQUIRE(connection.has_value());
+            REQUIRE(connection->query("drop view gold.layer_row_counts").has_value());
+        }
+        auto reader = WarehouseReader::open(dir / "warehouse.duckdb", LockMode::take_shared);
+        REQUIRE(reader.has_value());
+        const auto layers = podcast::rows_per_layer(*reader);
+        REQUIRE_FALSE(layers.has_value());
+        REQUIRE_THAT(layers.error().message,
+                     Catch::StartsWith("gold.layer_row_counts is not readable"));
+        REQUIRE(std::string::npos == layers.error().message.find('\n'));
     }
 }

@@ -1,3 +1,11 @@
+{#- The incremental filter of the models after the load: rows of loads this
+    model has not taken in yet (every load_at later than its latest). -#}
+{% macro loaded_after_this() -%}
+    load_at > (
+        select coalesce(max(load_at), cast('1900-01-01' as {{ timestamp_type() }})) from {{ this }}
+    )
+{%- endmacro %}
+
 {#- Merges that do not scan history (Snowflake; docs/snowflake.md, "Merges").
     Strategy bounded_merge is dbt's merge with one more predicate on the
     destination: its timestamp lies, for some UTC day of the batch, between

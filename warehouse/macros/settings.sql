@@ -52,17 +52,37 @@
     {{ return(value) }}
 {%- endmacro %}
 
+{#- This run's load_at (UTC): the var load_at, else PODCAST_LOAD_AT (set by `podcast run`;
+    an environment variable keeps dbt's partial parsing valid), else dbt's start time. -#}
+{% macro load_at() -%}
+    {%- set value = timestamp_var('load_at') or env_var('PODCAST_LOAD_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {%- if not is_timestamp(value) -%}{{ refuse_var('load_at', 'a timestamp YYYY-MM-DD HH:MM:SS', value) }}{%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
 {#- listen_event_types: a non-empty list of distinct event types. -#}
 {% macro listen_event_types() -%}
     {%- set types = var('listen_event_types') -%}
-    {%- set expected = 'a non-empty list of distinct event types from ' ~ event_types() | join(', ') -%}
+    {%- set expected = 'a non-empty list of distinct event types from ' ~ var('event_types') | join(', ') -%}
     {%- if types is string or types is not iterable or types is mapping or types | length == 0 -%}
         {{ refuse_var('listen_event_types', expected, types) }}
     {%- endif -%}
     {%- for type in types -%}
-        {%- if type not in event_types() or type in types[:loop.index0] -%}
+        {%- if type not in var('event_types') or type in types[:loop.index0] -%}
             {{ refuse_var('listen_event_types', expected, types) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(types | list) }}
+{%- endmacro %}
+
+{#- The gap that ends a session, in minutes (var session_gap_minutes, default
+    30): a positive integer, refused otherwise before any SQL runs (as
+    `podcast run` refuses it, tool/src/settings.cpp). -#}
+{% macro session_gap_minutes() -%}
+    {%- set gap = var('session_gap_minutes', 30) -%}
+    {%- set text = gap | string -%}
+    {%- if gap is boolean or not modules.re.fullmatch('[1-9][0-9]{0,9}', text) or text | int > 2147483647 -%}
+        {{ refuse_var('session_gap_minutes', 'a positive integer', gap) }}
+    {%- endif -%}
+    {{ return(text | int) }}
 {%- endmacro %}

@@ -30,7 +30,7 @@ create warehouse if not exists podcast_bi_wh
 
 -- Text compares and sorts by its UTF-8 bytes in every table the pipeline creates, whatever
 -- an account-wide DEFAULT_DDL_COLLATION says (the SQL also compares ids and orders file
--- names in byte order explicitly: in_byte_order in macros/cross_database.sql).
+-- names in byte order explicitly: in_byte_order in macros/helpers.sql).
 create database if not exists podcast default_ddl_collation = 'utf8';
 alter database podcast set default_ddl_collation = 'utf8';
 
@@ -56,7 +56,7 @@ create user if not exists podcast_loader
 -- Key rotation: set rsa_public_key_2 to the new key, switch SNOWFLAKE_PRIVATE_KEY_PATH,
 -- then unset rsa_public_key.
 
--- The SQL writes TIMESTAMP_NTZ by name (macros/cross_database.sql, timestamp_type), so an
+-- The SQL writes TIMESTAMP_NTZ by name (macros/helpers.sql, timestamp_type), so an
 -- account's TIMESTAMP_TYPE_MAPPING cannot change a result; pinned for the user as well, with
 -- UTC for anything shown.
 alter user podcast_loader set timestamp_type_mapping = 'TIMESTAMP_NTZ' timezone = 'UTC';

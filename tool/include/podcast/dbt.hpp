@@ -38,7 +38,8 @@ struct NodeFailure {
 class DbtLog {
 public:
     // Returns the finished node the line reports, if it reports one. Also remembers failures,
-    // errors not tied to a node, the schema of every node seen and any load-contract violation.
+    // errors not tied to a node, the pipeline step of every node seen and any load-contract
+    // violation.
     std::optional<NodeResult> consume(std::string_view line);
 
     [[nodiscard]] const std::vector<NodeFailure>& failures() const noexcept { return failures_; }
@@ -47,8 +48,10 @@ public:
     [[nodiscard]] const std::optional<std::string>& load_contract_violation() const noexcept {
         return load_contract_violation_;
     }
-    [[nodiscard]] const std::map<std::string, std::string>& schema_by_node() const noexcept {
-        return schema_by_node_;
+    // Each node's pipeline step, from its meta `step` (dbt_project.yml sets it per folder:
+    // load, validate, cleanse, analytics), by unique_id; nodes without one are absent.
+    [[nodiscard]] const std::map<std::string, std::string>& step_by_node() const noexcept {
+        return step_by_node_;
     }
     // Seconds the project's macros logged for a step inside a node ("podcast step seconds:
     // STEP=SECONDS", e.g. the load contract check while raw_events compiles), summed per step.
@@ -70,7 +73,7 @@ private:
     std::vector<NodeFailure> failures_;
     std::vector<std::string> errors_;
     std::optional<std::string> load_contract_violation_;
-    std::map<std::string, std::string> schema_by_node_;
+    std::map<std::string, std::string> step_by_node_;
     std::map<std::string, double> logged_step_seconds_;
     std::vector<std::string> other_output_;
     bool no_nodes_selected_ = false;
@@ -98,16 +101,17 @@ struct RunResultsSummary {
     std::vector<StepTime> steps;
 };
 
-// Classifies each result of run_results.json: seeds; the models raw_events (load),
-// raw_events_validated (validate), cleansed_events (cleanse); models in schema gold (analytics);
-// other models; tests and unit tests; on-run-start/end hooks. dbt start-up is the wall time of the
-// whole dbt process minus run_results' elapsed_time (parsing, connecting and everything outside
-// node execution). The contract check is the "contract check" the macros logged, else
-// raw_events' compile phase; the rest of raw_events is the load.
-RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
-                                        const std::map<std::string, std::string>& schema_by_node,
-                                        double wall_seconds,
-                                        const std::map<std::string, double>& logged_step_seconds = {});
+// Classifies each result of run_results.json by pipeline step: a node's meta `step` (from
+// step_by_node, e.g. load, validate, cleanse, analytics); else seeds, tests and unit tests,
+// on-run-start/end hooks by their type; other models. Steps are listed in pipeline order (hooks,
+// seed, contract check, load, validate, cleanse, other models, analytics), any other step a meta
+// names next, then tests. dbt start-up is the wall time of the whole dbt process minus
+// run_results' elapsed_time (parsing, connecting and everything outside node execution). The
+// load step's contract check is the "contract check" the macros logged, else its compile phase;
+// the rest of it is the load.
+RunResultsSummary summarize_run_results(
+    const nlohmann::json& run_results, const std::map<std::string, std::string>& step_by_node,
+    double wall_seconds, const std::map<std::string, double>& logged_step_seconds = {});
 
 // What became of each node of run_results.json, by unique_id: {"status", "seconds"}, "failures"
 // for a test, and dbt's "message" (on one line) for a node that neither succeeded nor passed.

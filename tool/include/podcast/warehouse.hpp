@@ -49,9 +49,8 @@ private:
     Connection connection_;
 };
 
-// Rows per layer (columns layer, table, rows) for bronze.raw_events,
-// bronze.raw_events_validated, silver.cleansed_events and gold.fact_user_interactions; a table
-// that does not exist (yet) has NULL rows.
-Table rows_per_layer(WarehouseReader& reader);
+// Rows per layer (columns layer, table, rows), in pipeline order: the dbt view
+// gold.layer_row_counts. An error when the view is not there (no run has built it yet).
+Result<Table> rows_per_layer(WarehouseReader& reader);
 
 }  // namespace podcast

@@ -48,6 +48,6 @@ select
     max(timestamp) as session_end,
     count(*) as events,
     count(distinct episode_id) as episodes,
-    coalesce(sum(duration), 0) as listened_seconds
+    cast(coalesce(sum(duration), 0) as bigint) as listened_seconds
 from numbered
 group by user_id, session_number

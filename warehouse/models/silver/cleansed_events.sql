@@ -26,7 +26,7 @@ normalised as (
         {{ clean_id('episode_id') }} as episode_id,
         {{ parse_valid_timestamp('timestamp') }} as timestamp,
         case
-            when {{ clean_event_type('event_type') }} in ({{ sql_string_list(event_types_with_duration()) }})
+            when {{ clean_event_type('event_type') }} in ({{ sql_string_list(var('event_types_with_duration')) }})
                 then {{ parse_valid_duration('duration') }}
         end as duration,
         load_at,

@@ -39,20 +39,6 @@
     trim(cast({{ expression }} as varchar), {{ whitespace_chars() }})
 {%- endmacro %}
 
-{% macro event_types() -%}
-    {{ return(['play', 'pause', 'seek', 'complete']) }}
-{%- endmacro %}
-
-{% macro event_types_with_duration() -%}
-    {{ return(['play', 'complete']) }}
-{%- endmacro %}
-
-{% macro sql_string_list(values) -%}
-    {%- for value in values -%}
-        {{ sql_quote(value) }}{{ ", " if not loop.last }}
-    {%- endfor -%}
-{%- endmacro %}
-
 {#- The UTC instant of an ISO 8601 timestamp with seconds precision and an
     optional Z or +HH:MM/-HH:MM offset; null when it does not parse. -#}
 {% macro parse_timestamp(column) -%}
@@ -96,17 +82,58 @@
     cast({{ try_to_bigint(column) }} as integer)
 {%- endmacro %}
 
-{#- The timestamp as interaction_id hashes it: YYYY-MM-DDTHH:MM:SS. -#}
-{% macro format_timestamp_iso(column) -%}
-    {{ return(adapter.dispatch('format_timestamp_iso', 'podcast')(column)) }}
+{% macro regex_full_match(column, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'podcast')(column, pattern)) }}
 {%- endmacro %}
 
-{% macro default__format_timestamp_iso(column) -%}
-    strftime({{ column }}, '%Y-%m-%dT%H:%M:%S')
+{% macro default__regex_full_match(column, pattern) -%}
+    regexp_full_match({{ column }}, '{{ pattern }}')
 {%- endmacro %}
 
-{#- The cast is a no-op on Snowflake (the column is a TIMESTAMP_NTZ); the
-    emulator ignores the format of a column whose type it cannot see. -#}
-{% macro snowflake__format_timestamp_iso(column) -%}
-    to_varchar(cast({{ column }} as timestamp_ntz), 'YYYY-MM-DD"T"HH24:MI:SS')
+{% macro snowflake__regex_full_match(column, pattern) -%}
+    regexp_like({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro try_to_integer(expression) -%}
+    {{ return(adapter.dispatch('try_to_integer', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_to_integer(expression) -%}
+    try_cast({{ expression }} as integer)
+{%- endmacro %}
+
+{% macro snowflake__try_to_integer(expression) -%}
+    try_to_number({{ expression }})
+{%- endmacro %}
+
+{% macro try_to_bigint(expression) -%}
+    {{ return(adapter.dispatch('try_to_bigint', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_to_bigint(expression) -%}
+    try_cast({{ expression }} as bigint)
+{%- endmacro %}
+
+{% macro snowflake__try_to_bigint(expression) -%}
+    try_to_number({{ expression }}, 38, 0)
+{%- endmacro %}
+
+{#- A local timestamp YYYY-MM-DDTHH:MM:SS, or null when it is not a real
+    calendar date and time. -#}
+{% macro try_parse_local_timestamp(expression) -%}
+    {{ return(adapter.dispatch('try_parse_local_timestamp', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_parse_local_timestamp(expression) -%}
+    try_strptime({{ expression }}, '%Y-%m-%dT%H:%M:%S')
+{%- endmacro %}
+
+{#- Parsed, and formatted back to the same text: so no lenient reading of the
+    format (an hour 24, a day 30 of February) can pass. -#}
+{% macro snowflake__try_parse_local_timestamp(expression) -%}
+    iff(
+        to_varchar(try_to_timestamp_ntz({{ expression }}, 'YYYY-MM-DD"T"HH24:MI:SS'), 'YYYY-MM-DD"T"HH24:MI:SS') = {{ expression }},
+        try_to_timestamp_ntz({{ expression }}, 'YYYY-MM-DD"T"HH24:MI:SS'),
+        null
+    )
 {%- endmacro %}

@@ -8,3 +8,16 @@
         (select cast(max(timestamp) as date) from {{ fact }})
     )
 {%- endmacro %}
+
+{#- The q1 as-of date set for one session (`podcast report --as-of`), or null. -#}
+{% macro session_as_of() -%}
+    {{ return(adapter.dispatch('session_as_of', 'podcast')()) }}
+{%- endmacro %}
+
+{% macro default__session_as_of() -%}
+    cast(null as date)
+{%- endmacro %}
+
+{% macro duckdb__session_as_of() -%}
+    cast(getvariable('podcast_as_of') as date)
+{%- endmacro %}

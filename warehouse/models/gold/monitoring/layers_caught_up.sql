@@ -1,0 +1,34 @@
+{#- One row: the latest load_at each layer has taken in, and whether every
+    layer has taken in the latest load (each incremental model's latest
+    load_at is its parent's; silver's is that of the latest valid rows).
+    `podcast run` starts no dbt when no file is new, the inputs are those of
+    the last successful run, and this is true. -#}
+with latest_loads as (
+    select
+        (select max(load_at) from {{ ref('raw_events') }}) as loaded_at,
+        (select max(load_at) from {{ ref('raw_events_validated') }}) as validated_at,
+        (
+            select max(load_at) from {{ ref('raw_events_validated') }}
+            where {{ list_is_empty('validation_errors') }}
+        ) as latest_valid_at,
+        (select max(load_at) from {{ ref('cleansed_events') }}) as cleansed_at,
+        (select max(load_at) from {{ ref('fact_user_interactions') }}) as fact_at
+),
+
+compared as (
+    select
+        *,
+        coalesce(validated_at = loaded_at, validated_at is null and loaded_at is null) as validated_all,
+        coalesce(cleansed_at = latest_valid_at, cleansed_at is null and latest_valid_at is null) as cleansed_all,
+        coalesce(fact_at = cleansed_at, fact_at is null and cleansed_at is null) as fact_has_all
+    from latest_loads
+)
+
+select
+    loaded_at,
+    validated_at,
+    latest_valid_at,
+    cleansed_at,
+    fact_at,
+    validated_all and cleansed_all and fact_has_all as caught_up
+from compared
