@@ -163,13 +163,6 @@ std::string window_start(std::chrono::year_month_day today, std::int64_t days) {
     return text;
 }
 
-std::string taken_in_sql(const ArchivedTable& table) {
-    const std::string name = std::string(table.schema) + "." + std::string(table.name);
-    return "(select max(load_at) from (select max(load_at) as load_at from " + name +
-           " union all select loaded_through from silver.retention_record where table_name = " +
-           literal(name) + "))";
-}
-
 fs::path default_archive_dir(const fs::path& warehouse) {
     fs::path dir = warehouse;
     dir += ".archive";
@@ -228,29 +221,6 @@ Result<void> create_archive_views(Connection& connection, const fs::path& archiv
         }
     }
     return {};
-}
-
-std::string archived_months_sql() {
-    std::string sql = "select table_name as \"table\", month, count(*) as rows from (";
-    for (std::size_t i = 0; i < tables.size(); ++i) {
-        sql += (i > 0 ? " union all " : "") + std::string("select ") + std::to_string(i) +
-               " as position, " +
-               literal(std::string(tables[i].schema) + "." + std::string(tables[i].name)) +
-               " as table_name, month from " + identifier(tables[i].view);
-    }
-    return sql + ") group by position, table_name, month order by position, month";
-}
-
-std::optional<std::string> recorded_windows_sql(Connection& connection) {
-    auto found = connection.query(
-        "select count(*) from information_schema.tables where table_schema = 'silver' and "
-        "table_name = 'retention_record'");
-    if (!found || found->to_table().rows.front().front().value_or("0") == "0") {
-        return std::nullopt;
-    }
-    return "select table_name as \"table\", retention_days, cast(window_start as varchar) as "
-           "window_start, archive_location as archive from silver.retention_record order by "
-           "table_name = 'gold.fact_user_interactions', table_name";
 }
 
 Result<std::size_t> remove_unfinished_archive_files(const fs::path& archive_dir) {

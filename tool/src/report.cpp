@@ -7,7 +7,6 @@
 #include <ctime>
 #include <utility>
 
-#include "podcast/archive.hpp"
 #include "podcast/report_html.hpp"
 #include "podcast/warehouse.hpp"
 
@@ -94,22 +93,25 @@ Result<ReportContext> read_context(WarehouseReader& reader, const ReportOptions&
         context.first_event = row[2];
         context.last_event = row[3];
     }
-    if (const auto windows_sql = recorded_windows_sql(reader.connection())) {
-        auto windows = reader.query(*windows_sql);
-        if (!windows) {
-            return fail("report: silver.retention_record: " + windows.error().message);
-        }
-        for (const auto& row : windows->rows) {
-            if (row.at(0).value_or("") == "gold.fact_user_interactions") {
-                context.retention_days = row.at(1);
-                context.retention_window_start = row.at(2);
-                context.archive = row.at(3);
-            }
-        }
+    // The window the fact keeps and its archived rows: dbt's gold.retention_window and
+    // gold.archived_months.
+    auto windows = reader.query(
+        "select retention_days, cast(window_start as varchar), archive_location "
+        "from gold.retention_window where table_name = 'gold.fact_user_interactions'");
+    if (!windows) {
+        return fail("report: gold.retention_window: " + windows.error().message);
     }
-    auto archived = reader.query("select count(*) from fact_user_interactions_archive");
+    if (!windows->rows.empty()) {
+        const auto& row = windows->rows.front();
+        context.retention_days = row.at(0);
+        context.retention_window_start = row.at(1);
+        context.archive = row.at(2);
+    }
+    auto archived = reader.query(
+        "select coalesce(sum(row_count), 0) from gold.archived_months "
+        "where table_name = 'gold.fact_user_interactions'");
     if (!archived) {
-        return fail("report: the archive: " + archived.error().message);
+        return fail("report: gold.archived_months: " + archived.error().message);
     }
     context.archived_events = archived->rows.front().front().value_or("0");
     return context;
@@ -237,8 +239,7 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
             "--format csv writes one table: choose it with --section (" + sections_list() + ")",
             ExitCode::usage);
     }
-    auto reader =
-        WarehouseReader::open(options.warehouse, LockMode::take_shared, ArchiveAccess::readable);
+    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
     if (!reader) {
         return std::unexpected(reader.error());
     }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -328,21 +329,19 @@ bool nothing_new(const PreparedRun& run) {
     if (!reader) {
         return false;
     }
-    const auto& cleansed = archived_tables()[0];
-    const auto& fact = archived_tables()[1];
-    // A window start is made of digits and dashes (archive.hpp).
-    const std::string window = run.window_start ? "window_start = date '" + *run.window_start + "'"
-                                                : "window_start is null";
-    auto caught_up = reader->query(
-        "select (select max(load_at) from bronze.raw_events) is not distinct from "
-        "(select max(load_at) from bronze.raw_events_validated) "
-        "and (select max(load_at) from bronze.raw_events_validated where "
-        "len(validation_errors) = 0) is not distinct from " +
-        taken_in_sql(cleansed) + " and " + taken_in_sql(cleansed) + " is not distinct from " +
-        taken_in_sql(fact) + " and (select count(*) from silver.retention_record where " + window +
-        ") = " + std::to_string(archived_tables().size()));
-    return caught_up && caught_up->rows.size() == 1 &&
-           caught_up->rows.front().front().value_or("") == "true";
+    // The dbt views gold.layers_caught_up (every layer has taken in the latest load) and
+    // gold.retention_window (the window each archived table keeps, as last recorded).
+    auto caught_up = reader->query("select caught_up from gold.layers_caught_up");
+    if (!caught_up || caught_up->rows.size() != 1 ||
+        caught_up->rows.front().front().value_or("") != "true") {
+        return false;
+    }
+    auto windows = reader->query("select cast(window_start as varchar) from gold.retention_window");
+    if (!windows || windows->rows.size() != archived_tables().size()) {
+        return false;
+    }
+    return std::ranges::all_of(windows->rows,
+                               [&](const auto& row) { return row.front() == run.window_start; });
 }
 
 // ---- The dbt build ------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 #include <fstream>
 #include <string>
 
-#include "podcast/archive.hpp"
 #include "podcast/paths.hpp"
 #include "podcast/run_record.hpp"
 #include "podcast/warehouse.hpp"
@@ -18,7 +17,7 @@ std::string text_of(const nlohmann::ordered_json& value) {
     return value.is_null() ? "-" : value.dump();
 }
 
-// The retention window in one line, from the recorded windows (table, retention_days,
+// The retention window in one line, from gold.retention_window's rows (table, retention_days,
 // window_start, archive): both archived tables share one.
 std::string window_line(const Table& windows) {
     if (windows.rows.empty()) {
@@ -36,8 +35,7 @@ std::string window_line(const Table& windows) {
 }  // namespace
 
 Result<void> status(const StatusOptions& options, std::ostream& out) {
-    auto reader =
-        WarehouseReader::open(options.warehouse, LockMode::take_shared, ArchiveAccess::readable);
+    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared);
     if (!reader) {
         return std::unexpected(reader.error());
     }
@@ -46,23 +44,22 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         "from gold.rows_per_file order by filename");
     auto layers = rows_per_layer(*reader);
     const nlohmann::ordered_json run = last_run_record(options.warehouse);
-    const auto windows_sql = recorded_windows_sql(reader->connection());
-    auto windows = windows_sql ? reader->query(*windows_sql) : Result<Table>(Table{});
-    if (!windows) {
-        return std::unexpected(windows.error());
-    }
-    auto months = reader->query(archived_months_sql());
-    if (!months) {
-        return fail("archive: " + months.error().message);
-    }
+    // Retention: dbt's gold.retention_window and gold.archived_months.
+    auto windows = reader->query(
+        "select table_name as \"table\", retention_days, cast(window_start as varchar) as "
+        "window_start, archive_location as archive from gold.retention_window "
+        "order by pipeline_order");
+    auto months = reader->query(
+        "select table_name as \"table\", month, row_count as rows from gold.archived_months "
+        "order by pipeline_order, month");
 
     if (options.format == StatusFormat::json) {
         nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
             {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
             {"layers", layers ? to_json(*layers) : nlohmann::ordered_json::array()},
-            {"retention", to_json(*windows)},
-            {"archived_months", to_json(*months)},
+            {"retention", windows ? to_json(*windows) : nlohmann::ordered_json::array()},
+            {"archived_months", months ? to_json(*months) : nlohmann::ordered_json::array()},
             {"last_run", run},
         };
         out << document.dump(2) << '\n';
@@ -80,8 +77,14 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
     } else {
         out << "none (" << layers.error().message << ")\n";
     }
-    out << "\nRetention window: " << window_line(*windows) << "\n\nArchived months\n";
-    if (months->rows.empty()) {
+    out << "\nRetention window: "
+        << (windows
+                ? window_line(*windows)
+                : "none (gold.retention_window is not readable: " + windows.error().message + ")")
+        << "\n\nArchived months\n";
+    if (!months) {
+        out << "none (gold.archived_months is not readable: " << months.error().message << ")\n";
+    } else if (months->rows.empty()) {
         out << "none\n";
     } else {
         print_text_table(*months, out);

@@ -136,11 +136,11 @@ SCENARIO("a reader can read the archive beside the tables, and nothing else", "[
                                  Catch::Contains("disabled by configuration"));
                 }
             }
-            THEN("the months and their rows are listed") {
-                auto months = reader->query(podcast::archived_months_sql());
+            THEN("the view gives each row its file's month") {
+                auto months = reader->query(
+                    "select month, count(*) from cleansed_events_archive group by month");
                 REQUIRE(months.has_value());
-                REQUIRE(std::vector<std::vector<podcast::Cell>>{
-                            {"silver.cleansed_events", "2024-07", "1"}} == months->rows);
+                REQUIRE(std::vector<std::vector<podcast::Cell>>{{"2024-07", "1"}} == months->rows);
             }
         }
         WHEN("it is opened without the archive") {

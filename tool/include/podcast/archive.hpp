@@ -2,13 +2,15 @@
 // Retention's archive (docs/data-contract.md, "Retention"). dbt writes it: each archived table's
 // post-hook moves the rows older than the window to Parquet files under
 // <archive>/<table>/month=YYYY-MM/run-<stamp>-<invocation>.parquet and records the window in
-// silver.retention_record. This unit is the tool's side: the archived tables, the window a run
-// expects, the archive read beside the tables (read-only views for one connection), and a run's
-// care of the files (unfinished ones removed, complete ones synced to disk).
+// silver.retention_record; dbt's views gold.retention_window and gold.archived_months show the
+// window and the archived months, as status and report read them. This unit is the tool's side:
+// the archived tables, the window a run expects, the archive's files read beside the tables by
+// `podcast query` (read-only views for one connection: a dbt view could not follow the archive
+// when the warehouse moves, nor read a directory with no file yet), and a run's care of the files
+// (unfinished ones removed, complete ones synced to disk).
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,10 +36,6 @@ std::span<const ArchivedTable> archived_tables();
 // `today` (UTC) with retention_days `days`: today less `days` days, never before 0001-01-01.
 std::string window_start(std::chrono::year_month_day today, std::int64_t days);
 
-// A scalar subquery: the latest load_at an archived table has taken in (its latest row's, or the
-// record's loaded_through once the rows of later loads have all left it for the archive).
-std::string taken_in_sql(const ArchivedTable& table);
-
 // The archive's directory unless var archive_dir sets another: <warehouse>.archive.
 std::filesystem::path default_archive_dir(const std::filesystem::path& warehouse);
 
@@ -55,13 +53,6 @@ std::vector<std::filesystem::path> archive_files(const std::filesystem::path& ar
 // to the table's types and the file's `month`; no row when there is no file. The files must be
 // readable (Connection::restrict_access).
 Result<void> create_archive_views(Connection& connection, const std::filesystem::path& archive_dir);
-
-// The SELECT of the archived months (table, month, rows), through the views.
-std::string archived_months_sql();
-
-// The SELECT of the recorded windows (table, retention_days, window_start, archive), or none when
-// the warehouse has no silver.retention_record (built before retention existed).
-std::optional<std::string> recorded_windows_sql(Connection& connection);
 
 // Removes the unfinished files below an archive directory (tmp_*: DuckDB's temporary names, left
 // by a run stopped while writing one) and returns how many; a missing directory has none. Only

@@ -34,8 +34,8 @@ struct ReportContext {
     std::optional<std::string> first_event;
     std::optional<std::string> last_event;
     std::string generated_at;  // YYYY-MM-DD HH:MM:SS UTC
-    // The retention window the tables keep (silver.retention_record): unset retention_days when
-    // every event is kept; archived_events counts the fact's archived rows.
+    // The retention window the fact keeps (gold.retention_window): unset retention_days when
+    // every event is kept; archived_events counts the fact's archived rows (gold.archived_months).
     std::optional<std::string> retention_days;
     std::optional<std::string> retention_window_start;
     std::optional<std::string> archive;

@@ -3,7 +3,7 @@
     replaces its fact row. With var retention_days, only the window stays;
     the post-hook archives the rest, and the rows cleansed_events archived
     before this model took them in come from its archive
-    (macros/retention/retention.sql). -#}
+    (macros/retention/post_hook.sql). -#}
 {{ config(
     unique_key=['interaction_id'],
     post_hook=["{{ archive_outside_window(['interaction_id'], {'event_type': 'varchar', 'interaction_id': 'decimal(38, 0)'}) }}"],

@@ -2,7 +2,7 @@
     load_at than anything already here, so a new duplicate always replaces the
     stored one: the same survivors as a full rebuild (tests/cleansed_events_*).
     With var retention_days, only the window stays; the post-hook archives
-    the rest (macros/retention/retention.sql). -#}
+    the rest (macros/retention/post_hook.sql). -#}
 {{ config(
     unique_key=['user_id', 'episode_id', 'event_type', 'timestamp'],
     post_hook=["{{ archive_outside_window(['user_id', 'episode_id', 'event_type', 'timestamp'], {'event_type': 'varchar'}) }}"],
