@@ -9,7 +9,8 @@
     {%- if not files -%}
     {#- No introspection here: `dbt compile` on an empty Snowflake database
         must not describe a table that is not built yet. -#}
-    select {{ columns | join(', ') if columns else '*' }} from {{ relation }} where false
+    select {{ columns | join(', ') if columns else '*' }} from {{ relation }}
+    where false
     {%- else -%}
     {%- set typed = [] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
