@@ -171,8 +171,8 @@ fs::path default_archive_dir(const fs::path& warehouse) {
 
 std::vector<fs::path> recorded_archive_dirs(Connection& connection, const fs::path& warehouse) {
     std::vector<fs::path> dirs;
-    auto recorded = connection.query(
-        "select distinct archive_location from silver.retention_record order by 1");
+    auto recorded =
+        connection.query("select distinct archive_location from gold.retention_window order by 1");
     if (recorded) {
         for (const auto& row : recorded->to_table().rows) {
             if (row.at(0) && !row.at(0)->empty()) {

@@ -39,7 +39,7 @@ std::string window_start(std::chrono::year_month_day today, std::int64_t days);
 // The archive's directory unless var archive_dir sets another: <warehouse>.archive.
 std::filesystem::path default_archive_dir(const std::filesystem::path& warehouse);
 
-// The directories the archive may be in: those the warehouse records (silver.retention_record)
+// The directories the archive may be in: those the warehouse records (gold.retention_window)
 // and <warehouse>.archive, the existing ones first (the archive's views read the first).
 std::vector<std::filesystem::path> recorded_archive_dirs(Connection& connection,
                                                          const std::filesystem::path& warehouse);

@@ -19,7 +19,7 @@ namespace podcast {
 enum class LockMode { take_shared, already_held };
 
 // none: only the warehouse is reachable. readable: so is the archive directory the warehouse
-// records (silver.retention_record, else <warehouse>.archive), through its read_parquet files
+// records (gold.retention_window, else <warehouse>.archive), through its read_parquet files
 // and the views cleansed_events_archive and fact_user_interactions_archive; nothing else.
 enum class ArchiveAccess { none, readable };
 
