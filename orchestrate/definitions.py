@@ -116,18 +116,6 @@ class PipelineConfig(dg.Config):
     "loading directory (`podcast land`).",
 )
 def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> dg.MaterializeResult:
-<<<<<<< HEAD
-    landed = podcast.invoke(
-        context.log,
-        ["land", podcast.staging_dir,
-         "--data-dir", podcast.data_dir, "--warehouse", podcast.warehouse],
-    )
-    if landed.exit_code != 0:
-        # "refusing ...": an unsafe name, or a name already landed with other content.
-        refused = landed.error_line().startswith("podcast: refusing ")
-        permanent = landed.exit_code in (EXIT_USAGE, EXIT_NOT_FOUND, EXIT_REFUSED) or refused
-        raise _failure("podcast land", landed, [landed.error_line()], permanent)
-=======
     landed = podcast.invoke(context.log, podcast.land_arguments())
     files = _json_object(landed).get("files", [])
     if landed.exit_code != ExitCode.OK:
@@ -141,7 +129,6 @@ def landed_event_files(context: dg.AssetExecutionContext, podcast: Podcast) -> d
             permanent=landed.exit_code in PERMANENT_EXITS,
         )
     moved = [f["name"] for f in files if f["outcome"] == "landed"]
->>>>>>> orch
     return dg.MaterializeResult(
         metadata={
             "staging directory": podcast.staging_dir,

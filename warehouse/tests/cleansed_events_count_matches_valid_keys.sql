@@ -1,5 +1,5 @@
-{#- Design: cleansed_events' row count matches the valid validated rows, read
-    (REQUIREMENTS.md) as the number of distinct business keys among them.
+{#- The design: cleansed_events' row count matches the valid validated rows,
+    read as the number of distinct business keys among them (docs/design.md).
     With retention, each key is in cleansed_events or in its archive, once:
     so the two together are counted. A full refresh checks the whole
     history; an incremental run checks the keys of its own load (each must

@@ -1,5 +1,5 @@
 // Step 2, validation: every code of docs/data-contract.md, its near misses, the order of several
-// codes, and the design's Note 2 (a changed rule and a full refresh recompute every row).
+// codes, and a changed rule with a full refresh recomputing every row (docs/design.md).
 #include <catch2/catch.hpp>
 
 #include "workspace.hpp"

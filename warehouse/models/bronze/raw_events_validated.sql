@@ -1,5 +1,5 @@
 {#- Incremental by load_at: the raw rows of runs not validated yet. A full
-    refresh recomputes validation_errors for every raw row (design, Note 2).
+    refresh recomputes validation_errors for every raw row (docs/design.md).
     The rules of docs/data-contract.md are the columns of `checked`, one per
     code, holding the code when the row breaks the rule; validation_errors
     gathers them in the documented order (var validation_codes). -#}
