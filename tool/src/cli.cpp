@@ -371,12 +371,16 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     {
         auto& o = generate_flags.options;
         generate_app->add_option("--out", generate_flags.out, "Output directory")->required();
-        generate_app->add_option("--days", o.days, "Number of days (one event file each) (at least 1)")
+        generate_app
+            ->add_option("--days", o.days, "Number of days (one event file each) (at least 1)")
             ->capture_default_str();
         generate_app->add_option("--start", generate_flags.start, "First day, YYYY-MM-DD")
             ->capture_default_str()
             ->check(iso_date);
-        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file on average, at least 0 (a weekly rhythm and daily growth around it; days * N in all)")
+        generate_app
+            ->add_option("--events-per-day", o.events_per_day,
+                         "Event lines per file on average, at least 0 (a weekly rhythm and daily "
+                         "growth around it; days * N in all)")
             ->capture_default_str();
         generate_app->add_option("--users", o.users, "Number of users (at least 1)")
             ->capture_default_str();
@@ -539,9 +543,8 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         if (word.starts_with("-")) {
             continue;
         }
-        const auto commands = app.get_subcommands([&](const CLI::App* command) {
-            return command->check_name(word);
-        });
+        const auto commands =
+            app.get_subcommands([&](const CLI::App* command) { return command->check_name(word); });
         if (commands.empty()) {
             return fail("unknown command '" + word + "' (see podcast --help)", ExitCode::usage);
         }

@@ -281,8 +281,9 @@ Result<nlohmann::json> parse_run_vars(const std::vector<std::string>& key_values
         const std::string name = entry.substr(0, equals);
         const auto spec = std::ranges::find(vars, name, &VarSpec::name);
         if (spec == vars.end()) {
-            return fail("--var " + shown_name(name) + ": unknown var (known: " + known_names() + ")",
-                        ExitCode::usage);
+            return fail(
+                "--var " + shown_name(name) + ": unknown var (known: " + known_names() + ")",
+                ExitCode::usage);
         }
         auto value = spec->kind.parse(std::string_view(entry).substr(equals + 1));
         if (!value) {
@@ -351,9 +352,12 @@ Result<void> check_load_at_is_new(const std::filesystem::path& warehouse,
                         "): the incremental models would never take this run's rows in",
                     ExitCode::usage);
     }
-    return fail("this run's load_at " + load_at + " (the clock) is not later than the latest load "
-                "in the warehouse (" + loaded + "): has the clock gone back? Pin a later one with "
-                "--var load_at",
+    return fail("this run's load_at " + load_at +
+                    " (the clock) is not later than the latest load "
+                    "in the warehouse (" +
+                    loaded +
+                    "): has the clock gone back? Pin a later one with "
+                    "--var load_at",
                 ExitCode::failure);
 }
 

@@ -65,14 +65,13 @@ SCENARIO("the project's fixed lists are not settings: a run refuses them as unkn
     }
 }
 
-SCENARIO("a timestamp var that is not YYYY-MM-DD HH:MM:SS is refused, quoting it",
-         "[settings]") {
+SCENARIO("a timestamp var that is not YYYY-MM-DD HH:MM:SS is refused, quoting it", "[settings]") {
     REQUIRE(std::string("--var now: expected a timestamp YYYY-MM-DD HH:MM:SS, got 'notadate'") ==
             error_of("now=notadate"));
-    for (const char* bad : {"now=2030-01-01", "now=2030-01-01T00:00:00", "now=2030-02-30 00:00:00",
-                            "now=2030-01-01 24:00:00", "now=2030-01-01 00:00:00.1234567",
-                            "now=2030-01-01 00:00:00 ", "now= 2030-01-01 00:00:00",
-                            "now=2030-01-01 00:00:00' as timestamp) or 1=1 or ('"}) {
+    for (const char* bad :
+         {"now=2030-01-01", "now=2030-01-01T00:00:00", "now=2030-02-30 00:00:00",
+          "now=2030-01-01 24:00:00", "now=2030-01-01 00:00:00.1234567", "now=2030-01-01 00:00:00 ",
+          "now= 2030-01-01 00:00:00", "now=2030-01-01 00:00:00' as timestamp) or 1=1 or ('"}) {
         INFO(bad);
         REQUIRE_FALSE(error_of(bad).empty());
     }
@@ -138,9 +137,10 @@ SCENARIO("load_at must be later than every load already in the warehouse", "[set
                                                                podcast::LoadAtOrigin::var);
             REQUIRE_FALSE(earlier.has_value());
             REQUIRE(ExitCode::usage == earlier.error().code);
-            REQUIRE_THAT(earlier.error().message,
-                         Catch::StartsWith("--var load_at: '2024-08-01 00:00:00' is not later than "
-                                           "the latest load in the warehouse (2024-08-02 10:00:00)"));
+            REQUIRE_THAT(
+                earlier.error().message,
+                Catch::StartsWith("--var load_at: '2024-08-01 00:00:00' is not later than "
+                                  "the latest load in the warehouse (2024-08-02 10:00:00)"));
             REQUIRE_FALSE(podcast::check_load_at_is_new(warehouse, "2024-08-02 10:00:00",
                                                         podcast::LoadAtOrigin::var));
         }
