@@ -23,8 +23,11 @@
 
 {#- The post-hook of the archived tables. `key`: the table's unique key
     columns; `archive_casts`: how columns are cast in the archive
-    (archived_column). -#}
-{% macro archive_outside_window(key, archive_casts={}) -%}
+    (archived_column); `upstream`: the archived table this one takes its
+    rows from, whose every load it has taken in once it has run (a load
+    whose rows upstream archived or dropped as archived duplicates leaves
+    nothing here but is taken in all the same). -#}
+{% macro archive_outside_window(key, archive_casts={}, upstream=none) -%}
     {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
     {%- set cutoff = retention_cutoff() -%}
     {%- set recorded = recorded_window(this) -%}
@@ -34,7 +37,8 @@
     {%- set bound = latest([cutoff, recorded.archived_before]) -%}
     {%- set loaded_through = latest([
         recorded.loaded_through,
-        run_query('select ' ~ timestamp_text('max(load_at)') ~ ' from ' ~ this).columns[0].values()[0]
+        run_query('select ' ~ timestamp_text('max(load_at)') ~ ' from ' ~ this).columns[0].values()[0],
+        recorded_window(upstream).loaded_through if upstream else none
     ]) -%}
     {%- if bound -%}
         {%- set months_query -%}

@@ -6,7 +6,7 @@
     (macros/retention/post_hook.sql). -#}
 {{ config(
     unique_key=['interaction_id'],
-    post_hook=["{{ archive_outside_window(['interaction_id'], {'event_type': 'varchar', 'interaction_id': 'decimal(38, 0)'}) }}"],
+    post_hook=["{{ archive_outside_window(['interaction_id'], {'event_type': 'varchar', 'interaction_id': 'decimal(38, 0)'}, upstream=ref('cleansed_events')) }}"],
     incremental_strategy=merged_by_day_strategy(),
     tmp_relation_type=merged_by_day_tmp_relation_type(),
     cluster_by=merged_by_day_cluster_by()
