@@ -1,6 +1,7 @@
 #include "podcast/dbt.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +14,11 @@
 namespace podcast {
 namespace {
 
-constexpr std::string_view load_contract_marker = "load contract violated:";
+// How the warehouse's load check begins the one line that refuses a load before anything is
+// loaded (warehouse/macros/load/contract.sql): a line breaking the contract, or a file refused
+// for another reason (its staged copy differs from what podcast run checked, say).
+constexpr std::array<std::string_view, 2> load_refusal_markers = {"load contract violated:",
+                                                                  "load refused:"};
 constexpr std::size_t other_output_kept = 20;
 
 std::string string_at(const nlohmann::json& object, const char* key) {
@@ -50,8 +55,11 @@ const nlohmann::json& member(const nlohmann::json& object, const char* key) {
     return missing;
 }
 
-std::optional<std::string> find_load_contract_violation(std::string_view text) {
-    const auto start = text.find(load_contract_marker);
+std::optional<std::string> find_load_refusal(std::string_view text) {
+    auto start = std::string_view::npos;
+    for (const auto marker : load_refusal_markers) {
+        start = std::min(start, text.find(marker));
+    }
     if (start == std::string_view::npos) {
         return std::nullopt;
     }
@@ -112,8 +120,8 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
     const auto event = nlohmann::json::parse(line, nullptr, false);
     if (event.is_discarded() || !event.is_object() || !member(event, "info").is_object()) {
         if (!one_line(line).empty()) {
-            if (!load_contract_violation_) {
-                load_contract_violation_ = find_load_contract_violation(line);
+            if (!load_refusal_) {
+                load_refusal_ = find_load_refusal(line);
             }
             other_output_.push_back(one_line(line));
             if (other_output_.size() > other_output_kept) {
@@ -129,10 +137,10 @@ std::optional<NodeResult> DbtLog::consume(std::string_view line) {
     const std::string message = string_at(info, "msg");
     const auto& node_info = member(data, "node_info");
 
-    if (!load_contract_violation_) {
-        load_contract_violation_ = find_load_contract_violation(message);
-        if (!load_contract_violation_) {
-            load_contract_violation_ = find_load_contract_violation(string_at(data, "msg"));
+    if (!load_refusal_) {
+        load_refusal_ = find_load_refusal(message);
+        if (!load_refusal_) {
+            load_refusal_ = find_load_refusal(string_at(data, "msg"));
         }
     }
 
@@ -292,8 +300,9 @@ RunResultsSummary summarize_run_results(const nlohmann::json& run_results,
         if (step == "load") {
             // The load contract is checked while dbt compiles the load (before any insert).
             const auto logged = logged_step_seconds.find("contract check");
-            const double check = std::min(
-                time, logged != logged_step_seconds.end() ? logged->second : compile_seconds(result));
+            const double check =
+                std::min(time, logged != logged_step_seconds.end() ? logged->second
+                                                                   : compile_seconds(result));
             seconds_by_step["contract check"] += check;
             seconds_by_step["load"] += time - check;
             continue;

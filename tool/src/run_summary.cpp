@@ -33,8 +33,11 @@ std::vector<std::string> failure_lines_of(const DbtLog& log) {
 }
 
 Error failure_of(const DbtLog& log, int exit_status) {
-    if (log.load_contract_violation()) {
-        return Error{*log.load_contract_violation(), ExitCode::failure};
+    // The warehouse refused the new files before loading any (a contract violation found on
+    // Snowflake's landing tables, a staged copy that is not what podcast run checked): exit as
+    // podcast run's own check does, with the warehouse's one line naming the file.
+    if (log.load_refusal()) {
+        return Error{*log.load_refusal(), ExitCode::refused};
     }
     if (!log.errors().empty()) {
         return Error{"dbt build failed: " + log.errors().back(), ExitCode::failure};

@@ -16,6 +16,9 @@ const std::string skipped_line =
 const std::string contract_error_line =
     R"({"data": {"msg": "Runtime Error in model raw_events (models/bronze/raw_events.sql)\n  Invalid Input Error: load contract violated: file 2024-08-01/events.json, line 7: missing key user_id\n  more context", "node_info": {"node_name": "raw_events", "resource_type": "model", "unique_id": "model.podcast.raw_events"}}, "info": {"level": "error", "msg": "  Runtime Error in model raw_events", "name": "RunResultError"}})";
 
+const std::string refused_load_line =
+    R"json({"data": {"msg": "Compilation Error in model raw_events (models/bronze/raw_events.sql)\n  load refused: file 2024-08-02/b.json is listed on the stage (120 bytes) but COPY read no line of it; nothing was loaded\n\n  > in macro refuse_differing_landed_counts (macros/load/contract.sql)", "node_info": {"node_name": "raw_events", "resource_type": "model", "unique_id": "model.podcast.raw_events"}}, "info": {"level": "error", "msg": "  Compilation Error in model raw_events", "name": "RunResultError"}})json";
+
 const std::string parse_error_line =
     R"({"data": {"exc": "x"}, "info": {"level": "error", "msg": "Encountered an error:\nCompilation Error\n  Model 'model.podcast.x' depends on a node named 'nope' which was not found", "name": "MainEncounteredError"}})";
 
@@ -58,6 +61,17 @@ SCENARIO("a progress line shows index, kind, name, status and seconds", "[run][d
         podcast::format_progress(*node));
 }
 
+SCENARIO("a load the warehouse refused is surfaced verbatim, like a contract violation",
+         "[run][dbt]") {
+    DbtLog log;
+    log.consume(model_result_line);
+    REQUIRE_FALSE(log.load_refusal().has_value());
+    log.consume(refused_load_line);
+    REQUIRE(std::optional<std::string>(
+                "load refused: file 2024-08-02/b.json is listed on the stage (120 bytes) but COPY "
+                "read no line of it; nothing was loaded") == log.load_refusal());
+}
+
 SCENARIO("a load-contract violation is surfaced verbatim", "[run][dbt]") {
     DbtLog log;
     WHEN("dbt reports the warehouse's load-contract error") {
@@ -65,7 +79,7 @@ SCENARIO("a load-contract violation is surfaced verbatim", "[run][dbt]") {
         THEN("the violation is the line from 'load contract violated:' to its end") {
             REQUIRE(std::optional<std::string>(
                         "load contract violated: file 2024-08-01/events.json, line 7: missing key "
-                        "user_id") == log.load_contract_violation());
+                        "user_id") == log.load_refusal());
         }
         THEN("the failing node is remembered with dbt's message on one line") {
             REQUIRE(1 == log.failures().size());
@@ -121,16 +135,17 @@ SCENARIO("run results are summed per pipeline step and tests are counted", "[run
                 REQUIRE(2 == summary.tests_passed);
                 REQUIRE(1 == summary.tests_failed);
             }
-            THEN("each step has its time, the contract check is raw_events' compile phase, and dbt "
-                 "start-up is the rest") {
+            THEN(
+                "each step has its time, the contract check is raw_events' compile phase, and dbt "
+                "start-up is the rest") {
                 std::vector<std::pair<std::string, double>> steps;
                 for (const auto& step : summary.steps) {
                     steps.emplace_back(step.step, step.seconds);
                 }
                 const std::vector<std::pair<std::string, double>> expected = {
-                    {"hooks", 0.125},  {"seed", 0.5},    {"contract check", 0.5},
-                    {"load", 1.5},     {"validate", 1.5}, {"cleanse", 1.0},
-                    {"analytics", 0.75}, {"tests", 1.0},  {"dbt start-up", 4.0}};
+                    {"hooks", 0.125},    {"seed", 0.5},     {"contract check", 0.5},
+                    {"load", 1.5},       {"validate", 1.5}, {"cleanse", 1.0},
+                    {"analytics", 0.75}, {"tests", 1.0},    {"dbt start-up", 4.0}};
                 REQUIRE(expected == steps);
             }
         }
@@ -141,8 +156,10 @@ SCENARIO("a step time the macros log replaces raw_events' compile phase as the c
          "[run][dbt]") {
     GIVEN("a log with the contract check's logged seconds and a line that only looks like one") {
         DbtLog log;
-        log.consume(R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: contract check=0.25"}, "data": {"msg": "podcast step seconds: contract check=0.25"}})");
-        log.consume(R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: broken"}, "data": {}})");
+        log.consume(
+            R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: contract check=0.25"}, "data": {"msg": "podcast step seconds: contract check=0.25"}})");
+        log.consume(
+            R"({"info": {"name": "JinjaLogInfo", "level": "info", "msg": "podcast step seconds: broken"}, "data": {}})");
         REQUIRE(std::map<std::string, double>{{"contract check", 0.25}} ==
                 log.logged_step_seconds());
         WHEN("raw_events took 2 seconds, 1.5 of them compiling (the check and the read)") {

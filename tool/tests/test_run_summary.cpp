@@ -49,6 +49,10 @@ const std::string node_error_line =
 const std::string contract_error_line =
     R"({"info": {"name": "RunResultError", "level": "error", "msg": "x"}, "data": {"msg": "Runtime Error in model raw_events\n  Invalid Input Error: load contract violated: file 2024-08-01/events.json, line 3: missing key episode_id", "node_info": {"unique_id": "model.podcast.raw_events", "resource_type": "model", "node_name": "raw_events"}}})";
 
+// As dbt reports a refusal the load macros raise while raw_events compiles (Snowflake).
+const std::string refused_load_line =
+    R"json({"info": {"name": "RunResultError", "level": "error", "msg": "x"}, "data": {"msg": "Compilation Error in model raw_events (models/bronze/raw_events.sql)\n  load refused: file 2024-08-01/events.json has 3 event lines on the stage but 5 in the loading directory when podcast run checked it; nothing was loaded\n  \n  > in macro refuse_differing_landed_counts (macros/load/contract.sql)", "node_info": {"unique_id": "model.podcast.raw_events", "resource_type": "model", "node_name": "raw_events"}}})json";
+
 std::string error_line(const std::string& message) {
     return nlohmann::json{
         {"info", {{"name", "MainEncounteredError"}, {"level", "error"}, {"msg", message}}},
@@ -61,8 +65,8 @@ std::string error_line(const std::string& message) {
 SCENARIO("a successful build's summary counts tests and times each step from the artifacts",
          "[run]") {
     GIVEN("a dbt build of 6 seconds whose macros logged a quarter-second contract check") {
-        const DbtOutcome dbt =
-            outcome_of({load_model_line, gold_model_line, logged_check_line}, run_results_text, 0, 6.0);
+        const DbtOutcome dbt = outcome_of({load_model_line, gold_model_line, logged_check_line},
+                                          run_results_text, 0, 6.0);
         WHEN("it is summarised with half a second of contract check before dbt") {
             const auto summary = podcast::summarize_run(dbt, 0.5);
             THEN("it did not fail") {
@@ -138,12 +142,31 @@ SCENARIO("the error a failed build ends with, by what dbt said", "[run]") {
                 "load contract violated: file 2024-08-01/events.json, line 3: missing key "
                 "episode_id" == summary.failure->message);
         }
+        THEN("the exit code is the documented one for refused input") {
+            REQUIRE(podcast::ExitCode::refused == summary.failure->code);
+        }
+    }
+    WHEN("dbt reported a load the warehouse refused, among other errors") {
+        const auto summary = podcast::summarize_run(
+            outcome_of({refused_load_line, error_line("Database Error: later")}, "", 1, 1), 0);
+        THEN("the refusal is the error: its one line, naming the file") {
+            REQUIRE(
+                "load refused: file 2024-08-01/events.json has 3 event lines on the stage but 5 "
+                "in the loading directory when podcast run checked it; nothing was loaded" ==
+                summary.failure->message);
+        }
+        THEN("the exit code is the documented one for refused input") {
+            REQUIRE(podcast::ExitCode::refused == summary.failure->code);
+        }
     }
     WHEN("only nodes failed") {
         const auto summary = podcast::summarize_run(outcome_of({node_error_line}, "", 1, 1), 0);
         THEN("the error counts them and names the first") {
             REQUIRE("dbt build failed: 1 node(s) failed, first model cleansed_events" ==
                     summary.failure->message);
+        }
+        THEN("the exit code is a failure's") {
+            REQUIRE(podcast::ExitCode::failure == summary.failure->code);
         }
     }
     WHEN("dbt printed no JSON log line, only a traceback") {

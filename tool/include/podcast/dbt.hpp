@@ -38,15 +38,15 @@ struct NodeFailure {
 class DbtLog {
 public:
     // Returns the finished node the line reports, if it reports one. Also remembers failures,
-    // errors not tied to a node, the pipeline step of every node seen and any load-contract
-    // violation.
+    // errors not tied to a node, the pipeline step of every node seen and any refused load.
     std::optional<NodeResult> consume(std::string_view line);
 
     [[nodiscard]] const std::vector<NodeFailure>& failures() const noexcept { return failures_; }
     [[nodiscard]] const std::vector<std::string>& errors() const noexcept { return errors_; }
-    // The first "load contract violated: file F, line N: ..." line dbt reported, verbatim.
-    [[nodiscard]] const std::optional<std::string>& load_contract_violation() const noexcept {
-        return load_contract_violation_;
+    // The first line dbt reported that refuses the load before anything is loaded, verbatim:
+    // "load contract violated: file F, line N: ..." or "load refused: file F ...".
+    [[nodiscard]] const std::optional<std::string>& load_refusal() const noexcept {
+        return load_refusal_;
     }
     // Each node's pipeline step, from its meta `step` (dbt_project.yml sets it per folder:
     // load, validate, cleanse, analytics), by unique_id; nodes without one are absent.
@@ -72,7 +72,7 @@ private:
 
     std::vector<NodeFailure> failures_;
     std::vector<std::string> errors_;
-    std::optional<std::string> load_contract_violation_;
+    std::optional<std::string> load_refusal_;
     std::map<std::string, std::string> step_by_node_;
     std::map<std::string, double> logged_step_seconds_;
     std::vector<std::string> other_output_;

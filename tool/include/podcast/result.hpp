@@ -14,7 +14,8 @@ enum class ExitCode : int {
     busy = 3,       // the warehouse is held by a run (or by a reader, for a run)
     not_found = 4,  // a missing file, directory or warehouse
     refused = 5,    // input refused before anything was loaded or replaced: an event or
-                    // reference file breaking the contract, an unsafe name, a re-delivery
+                    // reference file breaking the contract, a file the warehouse's load
+                    // refused (Snowflake), an unsafe name, a re-delivery
 };
 
 // Every exit code with its meaning, in order: what --help and docs/data-contract.md list.
@@ -32,8 +33,8 @@ inline constexpr ExitCodeMeaning exit_code_meanings[] = {
     {ExitCode::busy, "busy", "the warehouse is held by a run (or by a reader, for a run)"},
     {ExitCode::not_found, "not_found", "a missing file, directory or warehouse"},
     {ExitCode::refused, "refused",
-     "input refused before anything was loaded or replaced (a contract violation, an unsafe "
-     "name, a re-delivery, a query that is not one SELECT)"},
+     "input refused before anything was loaded or replaced (a contract violation, a file the "
+     "load refused, an unsafe name, a re-delivery, a query that is not one SELECT)"},
 };
 
 struct Error {

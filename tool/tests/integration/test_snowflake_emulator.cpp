@@ -479,7 +479,6 @@ Outcomes build_outcomes() {
     return outcomes;
 }
 
-
 // Hostile but valid inputs for the id: offsets that move the UTC day (and a leap day), ids in
 // Unicode (also written as JSON \u escapes), with quotes, commas and backslashes, padding.
 // Every line is valid; the reference data holds the ids exactly (CSV quoting for quotes).
@@ -581,7 +580,6 @@ TrickyOutcomes build_tricky_outcomes() {
     return outcomes;
 }
 
-
 // Files of the load step's edge cases: the reference data they need, and events of one user.
 const char* plain_users_csv = "user_id,signup_date,country\nu1,2023-01-01,DE\nu2,2023-01-01,FR\n";
 const char* plain_episodes_csv =
@@ -669,7 +667,6 @@ StagingOutcomes build_staging_outcomes() {
     outcomes.record_after_withdrawn = read_back.at("record");
     return outcomes;
 }
-
 
 // The statements the emulator received, in order (its --statement-log).
 std::vector<std::string> statements_in(const fs::path& log) {
@@ -798,7 +795,6 @@ LineOutcomes build_line_outcomes() {
     return outcomes;
 }
 
-
 // The external stage of the tests: its URL, and where the emulator keeps its bucket.
 constexpr const char* external_stage = "EXTERNAL.landing.event_files";
 constexpr const char* external_url = "s3://podcast-landing/events/";
@@ -878,7 +874,6 @@ ExternalOutcomes build_external_outcomes() {
     return outcomes;
 }
 
-
 struct RefusedNameOutcomes {
     Outcome run;
     std::size_t statements_before = 0;  // what the emulator had received before the run
@@ -904,7 +899,6 @@ RefusedNameOutcomes build_refused_name_outcomes() {
     outcomes.statements_after = statements_in(log).size();
     return outcomes;
 }
-
 
 struct MiscountOutcomes {
     Outcome build;
@@ -936,7 +930,6 @@ MiscountOutcomes build_miscount_outcomes() {
                             .at("recorded");
     return outcomes;
 }
-
 
 struct FileFormatOutcomes {
     Outcome first;   // create_snowflake_load_objects over an old definition
@@ -978,7 +971,6 @@ FileFormatOutcomes build_file_format_outcomes() {
     return outcomes;
 }
 
-
 struct CompileOutcomes {
     std::vector<Outcome> commands;        // dbt compile, dbt docs generate
     std::vector<std::string> statements;  // what they sent
@@ -1005,7 +997,6 @@ CompileOutcomes build_compile_outcomes() {
                                statements.end());
     return outcomes;
 }
-
 
 // Statement verbs that change an account: objects, files on a stage, or rows.
 const std::vector<std::string> writing_verbs = {"alter",  "copy",     "create", "delete", "drop",
@@ -1327,9 +1318,9 @@ SCENARIO(
         "duration key") {
         const ExternalOutcomes& o = once([] { return build_external_outcomes(); });
         WHEN("the next run reaches the load") {
-            THEN("it fails with the violation, verbatim") {
+            THEN("it is refused with the violation, verbatim, and the refused exit code") {
                 INFO(o.violating_run.output);
-                REQUIRE(1 == o.violating_run.exit_code);
+                REQUIRE(5 == o.violating_run.exit_code);
                 REQUIRE(
                     o.violating_run.output.find(
                         "load contract violated: file 2024-08-02/events.json, line 3: missing key "

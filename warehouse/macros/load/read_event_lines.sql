@@ -96,9 +96,57 @@
     {{ return(pairs) }}
 {%- endmacro %}
 
+{#- Snowflake: the same rows from the landing tables (snowflake/landing.sql):
+    the five keys as text (a JSON string unescaped, JSON null as SQL NULL,
+    any other value as its JSON text), filename, and line_number, the
+    position among the file's non-blank lines. That is the physical line
+    (METADATA$FILE_ROW_NUMBER) for a file whose non-blank lines are numbered
+    1 to n, which the landing counts tell; only the lines of the other files,
+    those holding a blank line, are numbered by a window. -#}
+{% macro snowflake__read_event_lines(filenames) -%}
+    {%- set files = snowflake_landing_table('files') %}
+    select
+        {%- for key in event_keys() %}
+        cast(numbered_lines.event:"{{ key }}" as varchar) as {{ key }},
+        {%- endfor %}
+        files.filename,
+        cast(numbered_lines.line_number as integer) as line_number
+    from (
+        select
+            staged_name,
+            event,
+            physical_line as line_number
+        from (
+            {{ snowflake_parsed_landing_lines(snowflake_landing_lines_of_files('files.last_line = files.row_count')) }}
+        ) as parsed_lines
+        where not blank
+        union all
+        select
+            staged_name,
+            event,
+            row_number() over (partition by staged_name order by physical_line) as line_number
+        from (
+            {{ snowflake_parsed_landing_lines(snowflake_landing_lines_of_files('files.last_line <> files.row_count')) }}
+        ) as parsed_lines
+        where not blank
+    ) as numbered_lines
+    inner join {{ files }} as files on numbered_lines.staged_name = files.staged_name
+{%- endmacro %}
+
+{#- The landing lines of the files whose landing_files row meets `condition`,
+    as a subquery (staged_name, physical_line, line): each row is parsed by
+    one of the load's two branches only. -#}
+{% macro snowflake_landing_lines_of_files(condition) -%}
+    (
+        select landed.staged_name, landed.physical_line, landed.line
+        from {{ snowflake_landing_table('lines') }} as landed
+        inner join {{ snowflake_landing_table('files') }} as files on landed.staged_name = files.staged_name
+        where {{ condition }}
+    )
+{%- endmacro %}
+
 {#- The temporary table of the load's scan (DuckDB), and the post-hook of
-    raw_events that drops it (on Snowflake, snowflake_load.sql empties the
-    landing table instead). -#}
+    raw_events that drops it (on Snowflake, empties the landing table). -#}
 {% macro event_lines_scan() -%}
     podcast_event_lines_scan
 {%- endmacro %}
@@ -109,4 +157,10 @@
 
 {% macro default__drop_event_lines_scan() -%}
     drop table if exists temp.main.{{ event_lines_scan() }}
+{%- endmacro %}
+
+{#- The landed lines are deleted once loaded (DML, so inside the load's
+    transaction; no Time Travel on the table). -#}
+{% macro snowflake__drop_event_lines_scan() -%}
+    delete from {{ snowflake_landing_table('lines') }}
 {%- endmacro %}

@@ -84,3 +84,12 @@
     from read_ndjson_objects({{ event_file_paths(filenames) }}, filename = true)
     group by filename
 {%- endmacro %}
+
+{#- Snowflake: the files just landed join the record, with the landing counts
+    (equal to the manifest's, checked) and the manifest's size and SHA-256,
+    exactly as on DuckDB. -#}
+{% macro snowflake__record_loaded_files() -%}
+    insert into {{ load_record_relation() }} (filename, load_at, row_count, byte_count, sha256)
+    select filename, cast({{ sql_quote(load_at()) }} as {{ timestamp_type() }}), row_count, byte_count, sha256
+    from {{ snowflake_landing_table('files') }}
+{%- endmacro %}
