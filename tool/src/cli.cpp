@@ -340,7 +340,7 @@ Result<void> query_command(const QueryFlags& flags, std::ostream& out) {
     if (!format) {
         return std::unexpected(format.error());
     }
-    return query(QueryOptions{flags.warehouse, flags.sql, *format, {}}, out);
+    return query(QueryOptions{flags.warehouse, flags.sql, *format}, out);
 }
 
 CLI::Option* add_warehouse_option(CLI::App& command, std::string& warehouse,
@@ -371,12 +371,16 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
     {
         auto& o = generate_flags.options;
         generate_app->add_option("--out", generate_flags.out, "Output directory")->required();
-        generate_app->add_option("--days", o.days, "Number of days (one event file each) (at least 1)")
+        generate_app
+            ->add_option("--days", o.days, "Number of days (one event file each) (at least 1)")
             ->capture_default_str();
         generate_app->add_option("--start", generate_flags.start, "First day, YYYY-MM-DD")
             ->capture_default_str()
             ->check(iso_date);
-        generate_app->add_option("--events-per-day", o.events_per_day, "Event lines per file on average, at least 0 (a weekly rhythm and daily growth around it; days * N in all)")
+        generate_app
+            ->add_option("--events-per-day", o.events_per_day,
+                         "Event lines per file on average, at least 0 (a weekly rhythm and daily "
+                         "growth around it; days * N in all)")
             ->capture_default_str();
         generate_app->add_option("--users", o.users, "Number of users (at least 1)")
             ->capture_default_str();
@@ -509,13 +513,19 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
 
     StatusFlags status_flags;
     auto* status_app =
-        app.add_subcommand("status", "Files loaded, rows per layer and the last run (read-only)");
+        app.add_subcommand("status",
+                           "Files loaded, rows per layer, the retention window, the archived "
+                           "months and their rows, and the last run (read-only)");
     status_app->add_flag("--json", status_flags.json, "Print one JSON object");
     add_warehouse_option(*status_app, status_flags.warehouse, defaults);
 
     QueryFlags query_flags;
     auto* query_app =
-        app.add_subcommand("query", "Run one ad hoc SQL query on the warehouse, opened read-only");
+        app.add_subcommand("query",
+                           "Run one ad hoc SQL query on the warehouse, opened read-only; its "
+                           "archive reads as the views cleansed_events_archive and "
+                           "fact_user_interactions_archive (and read_parquet below the archive "
+                           "directory, nothing else)");
     query_app->add_option("SQL", query_flags.sql, "The query")->required();
     query_app->add_option("--format", query_flags.format, "table, json or csv")
         ->capture_default_str()
@@ -533,9 +543,8 @@ Result<void> parse_and_run(int argc, const char* const* argv, std::ostream& out,
         if (word.starts_with("-")) {
             continue;
         }
-        const auto commands = app.get_subcommands([&](const CLI::App* command) {
-            return command->check_name(word);
-        });
+        const auto commands =
+            app.get_subcommands([&](const CLI::App* command) { return command->check_name(word); });
         if (commands.empty()) {
             return fail("unknown command '" + word + "' (see podcast --help)", ExitCode::usage);
         }

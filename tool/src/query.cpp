@@ -5,8 +5,8 @@
 namespace podcast {
 
 Result<void> query(const QueryOptions& options, std::ostream& out) {
-    auto reader = WarehouseReader::open(options.warehouse, LockMode::take_shared,
-                                        options.readable_directories);
+    auto reader =
+        WarehouseReader::open(options.warehouse, LockMode::take_shared, ArchiveAccess::readable);
     if (!reader) {
         return std::unexpected(reader.error());
     }

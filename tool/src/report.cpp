@@ -93,6 +93,27 @@ Result<ReportContext> read_context(WarehouseReader& reader, const ReportOptions&
         context.first_event = row[2];
         context.last_event = row[3];
     }
+    // The window the fact keeps and its archived rows: dbt's gold.retention_window and
+    // gold.archived_months.
+    auto windows = reader.query(
+        "select retention_days, cast(window_start as varchar), archive_location "
+        "from gold.retention_window where table_name = 'gold.fact_user_interactions'");
+    if (!windows) {
+        return fail("report: gold.retention_window: " + windows.error().message);
+    }
+    if (!windows->rows.empty()) {
+        const auto& row = windows->rows.front();
+        context.retention_days = row.at(0);
+        context.retention_window_start = row.at(1);
+        context.archive = row.at(2);
+    }
+    auto archived = reader.query(
+        "select coalesce(sum(row_count), 0) from gold.archived_months "
+        "where table_name = 'gold.fact_user_interactions'");
+    if (!archived) {
+        return fail("report: gold.archived_months: " + archived.error().message);
+    }
+    context.archived_events = archived->rows.front().front().value_or("0");
     return context;
 }
 
@@ -149,7 +170,8 @@ void print_text_header(const ReportContext& context, std::ostream& out) {
     }
     out << "As of " << text_or(context.as_of, "(none)") << " (" << context.as_of_source
         << "); 7-day window " << text_or(context.window_start, "(none)") << " to "
-        << text_or(context.as_of, "(none)") << "\n\n";
+        << text_or(context.as_of, "(none)") << "\n"
+        << retention_sentence(context) << "\n\n";
 }
 
 nlohmann::ordered_json json_or_null(const std::optional<std::string>& text) {
@@ -157,6 +179,24 @@ nlohmann::ordered_json json_or_null(const std::optional<std::string>& text) {
 }
 
 }  // namespace
+
+std::string retention_sentence(const ReportContext& context) {
+    const std::string archived =
+        context.archived_events == "0"
+            ? std::string()
+            : "; older events are in the archive" +
+                  (context.archive ? " " + *context.archive : std::string()) + ": " +
+                  context.archived_events +
+                  (context.archived_events == "1" ? " event" : " events") +
+                  " (podcast query: fact_user_interactions_archive)";
+    if (!context.retention_days) {
+        return "Analysis window: every event in the warehouse (no retention window)" + archived;
+    }
+    return "Analysis window: the " + *context.retention_days +
+           " days the warehouse keeps, events from " +
+           context.retention_window_start.value_or("(none)") + " on" +
+           (archived.empty() ? "; nothing archived yet" : archived);
+}
 
 Result<ReportFormat> parse_report_format(std::string_view name) {
     if (name == "html") {
@@ -248,6 +288,14 @@ Result<void> report(const ReportOptions& options, std::ostream& out) {
             document["events"] = {{"first", json_or_null(context->first_event)},
                                   {"last", json_or_null(context->last_event)}};
             document["generated_at"] = context->generated_at;
+            document["retention"] = {
+                {"retention_days", context->retention_days ? nlohmann::ordered_json(std::stoll(
+                                                                 *context->retention_days))
+                                                           : nlohmann::ordered_json()},
+                {"window_start", json_or_null(context->retention_window_start)},
+                {"archive", json_or_null(context->archive)},
+                {"archived_events", std::stoll(context->archived_events)},
+                {"summary", retention_sentence(*context)}};
             for (const auto& section : sections) {
                 document[section.key] = to_json(section.table);
             }

@@ -197,6 +197,7 @@ void write_html_report(const ReportContext& context, const std::vector<ReportSec
         << ".</p>\n"
         << "<p class=\"meta\">Events from " << text_or(context.first_event, "(none)") << " to "
         << text_or(context.last_event, "(none)") << " UTC.</p>\n"
+        << "<p class=\"meta\">" << escape_html(retention_sentence(context)) << ".</p>\n"
         << "<p class=\"meta\">Made " << escape_html(context.generated_at) << " UTC.</p>\n";
 
     ordered_json charts = ordered_json::object();

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "podcast/archive.hpp"
 #include "podcast/checksum.hpp"
 #include "podcast/database.hpp"
 #include "podcast/dbt.hpp"
@@ -223,6 +224,41 @@ ReferenceNodes reference_nodes_for(const RunOptions& options, const std::string&
     return in_place ? ReferenceNodes::skip : ReferenceNodes::build;
 }
 
+// The first day of the window this run keeps (archive.hpp), or none without var retention_days:
+// from var now, else the run's start, as the models take it.
+std::optional<std::string> run_window_start(const nlohmann::json& vars, Clock::time_point start) {
+    if (!vars.contains("retention_days")) {
+        return std::nullopt;
+    }
+    std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(start)};
+    if (vars.contains("now")) {
+        const std::string now = vars["now"].get<std::string>();  // checked: YYYY-MM-DD ...
+        today = std::chrono::year_month_day{
+            std::chrono::year{std::stoi(now.substr(0, 4))},
+            std::chrono::month{static_cast<unsigned>(std::stoi(now.substr(5, 2)))},
+            std::chrono::day{static_cast<unsigned>(std::stoi(now.substr(8, 2)))}};
+    }
+    return window_start(today, vars["retention_days"].get<std::int64_t>());
+}
+
+// Where this run's archive is: --var archive_dir, made absolute here (dbt runs in the project
+// directory), else <warehouse>.archive. With retention, a path DuckDB would read as a glob is
+// refused before anything is loaded.
+Result<fs::path> run_archive_dir(nlohmann::json& vars, const fs::path& warehouse) {
+    fs::path dir = default_archive_dir(warehouse);
+    if (vars.contains("archive_dir")) {
+        dir = absolute_path(vars["archive_dir"].get<std::string>());
+        vars["archive_dir"] = dir.string();
+    }
+    if (vars.contains("retention_days") && !directory_kind.parse(dir.string())) {
+        return fail("the archive directory " + dir.string() +
+                        " holds a glob character (* ? [ ] { }), which DuckDB would expand: set "
+                        "another with --var archive_dir",
+                    ExitCode::usage);
+    }
+    return dir;
+}
+
 // Everything a run decides before dbt starts, with the warehouse locked.
 struct PreparedRun {
     RunOptions options;  // every path absolute
@@ -234,6 +270,8 @@ struct PreparedRun {
     LoadPlan plan;
     std::string fingerprint;
     ReferenceNodes reference_nodes = ReferenceNodes::build;
+    fs::path archive_dir;                     // retention's archive (dev)
+    std::optional<std::string> window_start;  // the window this run keeps, with retention
 };
 
 // Checks the inputs and every --var, takes the warehouse lock and plans the load, so that any
@@ -268,6 +306,10 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
     // whenever --vars change, but only the two models that read an environment variable when it
     // changes.
     vars->erase("load_at");
+    auto archive_dir = run_archive_dir(*vars, options.warehouse);
+    if (!archive_dir) {
+        return std::unexpected(archive_dir.error());
+    }
 
     std::error_code error;
     fs::create_directories(options.warehouse.parent_path(), error);
@@ -303,6 +345,7 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
         return std::unexpected(fingerprint.error());
     }
     const ReferenceNodes reference_nodes = reference_nodes_for(options, *fingerprint);
+    auto window = run_window_start(*vars, start);
     return PreparedRun{std::move(options),
                        start,
                        load_at,
@@ -311,13 +354,16 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
                        std::move(*lock),
                        std::move(*plan),
                        std::move(*fingerprint),
-                       reference_nodes};
+                       reference_nodes,
+                       std::move(*archive_dir),
+                       std::move(window)};
 }
 
 // True when the last recorded run was a complete success with the same inputs, no event file is
-// new, and every layer has taken in the latest load (a run stopped after its load step has not).
-// Only a complete dev run without --full-refresh can be up to date: a selection asks for its
-// nodes to be built.
+// new, every layer has taken in the latest load (a run stopped after its load step has not), and
+// the archived tables keep the window this run would keep (none without retention: with
+// retention, a new day moves the window even when no file is new). Only a complete dev run
+// without --full-refresh can be up to date: a selection asks for its nodes to be built.
 bool nothing_new(const PreparedRun& run) {
     if (run.options.target != Target::dev || run.options.full_refresh != FullRefresh::no ||
         is_partial(run.options) || !run.plan.new_files.empty()) {
@@ -336,10 +382,19 @@ bool nothing_new(const PreparedRun& run) {
     if (!reader) {
         return false;
     }
-    // The dbt view gold.layers_caught_up: every layer has taken in the latest load.
+    // The dbt views gold.layers_caught_up (every layer has taken in the latest load) and
+    // gold.retention_window (the window each archived table keeps, as last recorded).
     auto caught_up = reader->query("select caught_up from gold.layers_caught_up");
-    return caught_up && caught_up->rows.size() == 1 &&
-           caught_up->rows.front().front().value_or("") == "true";
+    if (!caught_up || caught_up->rows.size() != 1 ||
+        caught_up->rows.front().front().value_or("") != "true") {
+        return false;
+    }
+    auto windows = reader->query("select cast(window_start as varchar) from gold.retention_window");
+    if (!windows || windows->rows.size() != archived_tables().size()) {
+        return false;
+    }
+    return std::ranges::all_of(windows->rows,
+                               [&](const auto& row) { return row.front() == run.window_start; });
 }
 
 // ---- The dbt build ------------------------------------------------------------------------------
@@ -673,6 +728,24 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     if (!staged_reference) {
         return std::unexpected(staged_reference.error());
     }
+    // A run stopped while DuckDB wrote an archive file left it under its temporary name; no
+    // reader takes it, and it goes now, while this run holds the warehouse. dbt creates the
+    // archive's folders; a directory set by --var archive_dir gets its parents here.
+    if (options.target == Target::dev) {
+        if (auto removed = remove_unfinished_archive_files(run.archive_dir); !removed) {
+            return std::unexpected(removed.error());
+        } else if (*removed > 0) {
+            out << "Removed " << *removed << " unfinished archive file(s) left by a stopped run\n";
+        }
+        std::error_code error;
+        if (run.vars.contains("archive_dir")) {
+            fs::create_directories(run.archive_dir.parent_path(), error);
+        }
+        if (error) {
+            return fail("could not create " + run.archive_dir.parent_path().string() + ": " +
+                        error.message());
+        }
+    }
     print_load_plan(run.plan, options, out);
     const DbtStatePaths state(options.warehouse);
     if (auto written = write_load_manifest(state.manifest, options.data_dir, run.plan.new_files);
@@ -691,10 +764,22 @@ Result<void> run_pipeline(const RunOptions& given, std::ostream& out, std::ostre
     out << "dbt build: target " << record.target << ", warehouse " << options.warehouse.string()
         << ", load_at " << run.load_at << std::endl;
     const ShieldFromSignals shield;  // until the run is recorded
+    const auto archive_start = fs::file_time_type::clock::now();
     const auto dbt =
         invoke_dbt(dbt_build, state.target / "run_results.json", options.log_format, out);
     if (!dbt) {
         return std::unexpected(dbt.error());
+    }
+    if (options.target == Target::dev) {
+        // DuckDB renames an archive file when complete but does not sync it; the table's delete
+        // is durable at dbt's commit, so the files written are synced now (docs/data-contract.md,
+        // "Retention", for the window in between). A file a failed run left unfinished goes.
+        if (auto synced = sync_archive_files(run.archive_dir, archive_start); !synced) {
+            err << "warning: " << synced.error().message << '\n';
+        }
+        if (auto removed = remove_unfinished_archive_files(run.archive_dir); !removed) {
+            err << "warning: " << removed.error().message << '\n';
+        }
     }
 
     // The summary: dbt's artifacts first, then the warehouse, opened only now that dbt is done.

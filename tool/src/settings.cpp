@@ -14,7 +14,7 @@ namespace podcast {
 namespace {
 
 // THE list. A new var is one line here (and its line in docs/data-contract.md "Settings").
-const std::array<VarSpec, 8> vars = {{
+const std::array<VarSpec, 10> vars = {{
     {"load_at", timestamp_kind,
      "this run's load time (UTC), shared by every row it loads; later than every load already in "
      "the warehouse (default: the run's start)"},
@@ -23,9 +23,17 @@ const std::array<VarSpec, 8> vars = {{
     {"as_of", date_kind,
      "the last day of q1's 7-day window (default: the date of the latest event)"},
     {"listen_event_types", event_types_kind,
-     "the event types that count as listening to an episode in q3 (default [\"play\",\"complete\"])"},
+     "the event types that count as listening to an episode in q3 (default "
+     "[\"play\",\"complete\"])"},
     {"session_gap_minutes", positive_integer_kind,
      "minutes without an event after which a user's next event starts a new session (default 30)"},
+    {"retention_days", positive_integer_kind,
+     "days of events silver.cleansed_events and gold.fact_user_interactions keep: those on or "
+     "after the date of \"now\" less this many days; older ones are archived (default: keep "
+     "everything)"},
+    {"archive_dir", directory_kind,
+     "dev: the archive's directory, made absolute from the current directory (default: the "
+     "warehouse's path with .archive appended)"},
     {"event_files", event_files_kind,
      "prod only: the event files to load (default: every complete file of the loading directory)"},
     {"snowflake_stage", stage_name_kind,
@@ -173,6 +181,20 @@ Result<nlohmann::json> parse_positive_integer(std::string_view text) {
     return nlohmann::json(std::stoll(std::string(text)));
 }
 
+// A path the archive can live at: not empty, no control character, and none of DuckDB's glob
+// characters (its files are found with a glob below it).
+Result<nlohmann::json> parse_directory(std::string_view text) {
+    const bool refused = text.empty() || std::ranges::any_of(text, [](char c) {
+                             const auto byte = static_cast<unsigned char>(c);
+                             return byte < 0x20 || byte == 0x7f ||
+                                    std::string_view("*?[]{}").find(c) != std::string_view::npos;
+                         });
+    if (refused) {
+        return bad_value(directory_kind, text);
+    }
+    return nlohmann::json(std::string(text));
+}
+
 Result<nlohmann::json> parse_boolean(std::string_view text) {
     if (text == "true" || text == "false") {
         return nlohmann::json(text == "true");
@@ -209,6 +231,8 @@ const VarKind stage_name_kind{
     parse_stage_name};
 const VarKind boolean_kind{"true or false", parse_boolean};
 const VarKind positive_integer_kind{"a positive integer", parse_positive_integer};
+const VarKind directory_kind{"a directory path without control or glob characters (* ? [ ] { })",
+                             parse_directory};
 
 std::span<const VarSpec> run_vars() { return vars; }
 
@@ -257,8 +281,9 @@ Result<nlohmann::json> parse_run_vars(const std::vector<std::string>& key_values
         const std::string name = entry.substr(0, equals);
         const auto spec = std::ranges::find(vars, name, &VarSpec::name);
         if (spec == vars.end()) {
-            return fail("--var " + shown_name(name) + ": unknown var (known: " + known_names() + ")",
-                        ExitCode::usage);
+            return fail(
+                "--var " + shown_name(name) + ": unknown var (known: " + known_names() + ")",
+                ExitCode::usage);
         }
         auto value = spec->kind.parse(std::string_view(entry).substr(equals + 1));
         if (!value) {
@@ -327,9 +352,12 @@ Result<void> check_load_at_is_new(const std::filesystem::path& warehouse,
                         "): the incremental models would never take this run's rows in",
                     ExitCode::usage);
     }
-    return fail("this run's load_at " + load_at + " (the clock) is not later than the latest load "
-                "in the warehouse (" + loaded + "): has the clock gone back? Pin a later one with "
-                "--var load_at",
+    return fail("this run's load_at " + load_at +
+                    " (the clock) is not later than the latest load "
+                    "in the warehouse (" +
+                    loaded +
+                    "): has the clock gone back? Pin a later one with "
+                    "--var load_at",
                 ExitCode::failure);
 }
 

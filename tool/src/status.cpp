@@ -17,6 +17,21 @@ std::string text_of(const nlohmann::ordered_json& value) {
     return value.is_null() ? "-" : value.dump();
 }
 
+// The retention window in one line, from gold.retention_window's rows (table, retention_days,
+// window_start, archive): both archived tables share one.
+std::string window_line(const Table& windows) {
+    if (windows.rows.empty()) {
+        return "none recorded yet (every event is kept until a run with var retention_days)";
+    }
+    const auto& row = windows.rows.front();
+    if (!row.at(1)) {
+        return "none: every event is kept (var retention_days not set); archive " +
+               row.at(3).value_or("-");
+    }
+    return *row.at(1) + " days: the tables keep events from " + row.at(2).value_or("-") +
+           " on; older events are in the archive " + row.at(3).value_or("-");
+}
+
 }  // namespace
 
 Result<void> status(const StatusOptions& options, std::ostream& out) {
@@ -29,12 +44,22 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         "from gold.rows_per_file order by filename");
     auto layers = rows_per_layer(*reader);
     const nlohmann::ordered_json run = last_run_record(options.warehouse);
+    // Retention: dbt's gold.retention_window and gold.archived_months.
+    auto windows = reader->query(
+        "select table_name as \"table\", retention_days, cast(window_start as varchar) as "
+        "window_start, archive_location as archive from gold.retention_window "
+        "order by pipeline_order");
+    auto months = reader->query(
+        "select table_name as \"table\", month, row_count as rows from gold.archived_months "
+        "order by pipeline_order, month");
 
     if (options.format == StatusFormat::json) {
         nlohmann::ordered_json document = {
             {"warehouse", options.warehouse.string()},
             {"files", files ? to_json(*files) : nlohmann::ordered_json::array()},
             {"layers", layers ? to_json(*layers) : nlohmann::ordered_json::array()},
+            {"retention", windows ? to_json(*windows) : nlohmann::ordered_json::array()},
+            {"archived_months", months ? to_json(*months) : nlohmann::ordered_json::array()},
             {"last_run", run},
         };
         out << document.dump(2) << '\n';
@@ -51,6 +76,18 @@ Result<void> status(const StatusOptions& options, std::ostream& out) {
         print_text_table(*layers, out);
     } else {
         out << "none (" << layers.error().message << ")\n";
+    }
+    out << "\nRetention window: "
+        << (windows
+                ? window_line(*windows)
+                : "none (gold.retention_window is not readable: " + windows.error().message + ")")
+        << "\n\nArchived months\n";
+    if (!months) {
+        out << "none (gold.archived_months is not readable: " << months.error().message << ")\n";
+    } else if (months->rows.empty()) {
+        out << "none\n";
+    } else {
+        print_text_table(*months, out);
     }
     out << "\nLast run\n";
     if (run.is_null()) {

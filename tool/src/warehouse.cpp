@@ -1,5 +1,7 @@
 #include "podcast/warehouse.hpp"
 
+#include "podcast/archive.hpp"
+
 #include <charconv>
 #include <regex>
 #include <system_error>
@@ -24,9 +26,8 @@ std::optional<pid_t> pid_in_lock_message(const std::string& message) {
 
 }  // namespace
 
-Result<WarehouseReader> WarehouseReader::open(
-    const std::filesystem::path& warehouse, LockMode lock_mode,
-    const std::vector<std::filesystem::path>& readable_directories) {
+Result<WarehouseReader> WarehouseReader::open(const std::filesystem::path& warehouse,
+                                              LockMode lock_mode, ArchiveAccess archive) {
     std::error_code error;
     if (!std::filesystem::is_regular_file(warehouse, error)) {
         return fail("warehouse " + warehouse.string() + " not found: run 'podcast run' first",
@@ -54,8 +55,17 @@ Result<WarehouseReader> WarehouseReader::open(
     if (!connection) {
         return std::unexpected(connection.error());
     }
-    if (auto restricted = connection->restrict_access(readable_directories); !restricted) {
+    // Read before access is restricted: where the archive is, the only files that stay readable.
+    const std::vector<std::filesystem::path> archive_dirs =
+        archive == ArchiveAccess::readable ? recorded_archive_dirs(*connection, warehouse)
+                                           : std::vector<std::filesystem::path>{};
+    if (auto restricted = connection->restrict_access(archive_dirs); !restricted) {
         return std::unexpected(restricted.error());
+    }
+    if (!archive_dirs.empty()) {
+        if (auto views = create_archive_views(*connection, archive_dirs.front()); !views) {
+            return std::unexpected(views.error());
+        }
     }
     return WarehouseReader(std::move(lock), std::move(*database), std::move(*connection));
 }

@@ -35,7 +35,8 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.rows_per_file as select filename, load_at, count(*) as row_count "
         "from bronze.raw_events group by filename, load_at",
         "create view gold.layer_row_counts as "
-        "select 1 as pipeline_order, 'bronze' as layer, 'bronze.raw_events' as table_name, count(*) as "
+        "select 1 as pipeline_order, 'bronze' as layer, 'bronze.raw_events' as table_name, "
+        "count(*) as "
         "row_count from bronze.raw_events union all "
         "select 2, 'bronze', 'bronze.raw_events_validated', count(*) "
         "from bronze.raw_events_validated union all "
@@ -58,6 +59,16 @@ inline void create_fake_warehouse(const std::filesystem::path& path) {
         "create view gold.q2_listen_through_by_country as "
         "select 'NL' as country, 0.75::double as avg_listen_through_rate, 4 as completions",
         "create view gold.q3_multi_episode_listeners as select 12 as users",
+        // Retention, as a build without retention_days leaves it: no window, nothing archived.
+        "create table silver.retention_record (table_name varchar, retention_days integer, "
+        "window_start date, archived_before date, archive_location varchar, loaded_through "
+        "timestamp, load_at timestamp)",
+        "create view gold.retention_window as select case table_name when "
+        "'silver.cleansed_events' then 1 else 2 end as pipeline_order, table_name, "
+        "retention_days, window_start, archived_before, archive_location, loaded_through "
+        "from silver.retention_record",
+        "create table gold.archived_months (pipeline_order integer, table_name varchar, month "
+        "varchar, row_count bigint)",
     };
     for (const char* statement : statements) {
         INFO(statement);

@@ -20,7 +20,7 @@ SCENARIO("an ad hoc query prints its result in the asked format", "[query]") {
                 QueryOptions{
                     dir / "warehouse.duckdb",
                     "select filename, count(*) as n from bronze.raw_events group by 1 order by 1",
-                    OutputFormat::csv, {}},
+                    OutputFormat::csv},
                 out);
             THEN("the CSV has a header and one line per file") {
                 REQUIRE(done.has_value());
@@ -40,7 +40,7 @@ SCENARIO("an ad hoc query cannot change the warehouse", "[query]") {
             std::ostringstream out;
             const auto done =
                 podcast::query(QueryOptions{dir / "warehouse.duckdb",
-                                            "delete from bronze.raw_events", OutputFormat::table, {}},
+                                            "delete from bronze.raw_events", OutputFormat::table},
                                out);
             THEN("it fails as read-only") {
                 REQUIRE_FALSE(done.has_value());

@@ -48,8 +48,9 @@ SCENARIO("every documented var is accepted with a value of its kind", "[settings
 }
 
 SCENARIO("an unknown var name is refused, listing the known ones", "[settings]") {
-    REQUIRE(std::string("--var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-                        "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)") ==
+    REQUIRE(std::string("--var nwo: unknown var (known: archive_dir, as_of, event_files, "
+                        "listen_event_types, load_at, now, retention_days, session_gap_minutes, "
+                        "snowflake_emulator, snowflake_stage)") ==
             error_of("nwo=2030-01-01 00:00:00"));
 }
 
@@ -64,14 +65,13 @@ SCENARIO("the project's fixed lists are not settings: a run refuses them as unkn
     }
 }
 
-SCENARIO("a timestamp var that is not YYYY-MM-DD HH:MM:SS is refused, quoting it",
-         "[settings]") {
+SCENARIO("a timestamp var that is not YYYY-MM-DD HH:MM:SS is refused, quoting it", "[settings]") {
     REQUIRE(std::string("--var now: expected a timestamp YYYY-MM-DD HH:MM:SS, got 'notadate'") ==
             error_of("now=notadate"));
-    for (const char* bad : {"now=2030-01-01", "now=2030-01-01T00:00:00", "now=2030-02-30 00:00:00",
-                            "now=2030-01-01 24:00:00", "now=2030-01-01 00:00:00.1234567",
-                            "now=2030-01-01 00:00:00 ", "now= 2030-01-01 00:00:00",
-                            "now=2030-01-01 00:00:00' as timestamp) or 1=1 or ('"}) {
+    for (const char* bad :
+         {"now=2030-01-01", "now=2030-01-01T00:00:00", "now=2030-02-30 00:00:00",
+          "now=2030-01-01 24:00:00", "now=2030-01-01 00:00:00.1234567", "now=2030-01-01 00:00:00 ",
+          "now= 2030-01-01 00:00:00", "now=2030-01-01 00:00:00' as timestamp) or 1=1 or ('"}) {
         INFO(bad);
         REQUIRE_FALSE(error_of(bad).empty());
     }
@@ -137,9 +137,10 @@ SCENARIO("load_at must be later than every load already in the warehouse", "[set
                                                                podcast::LoadAtOrigin::var);
             REQUIRE_FALSE(earlier.has_value());
             REQUIRE(ExitCode::usage == earlier.error().code);
-            REQUIRE_THAT(earlier.error().message,
-                         Catch::StartsWith("--var load_at: '2024-08-01 00:00:00' is not later than "
-                                           "the latest load in the warehouse (2024-08-02 10:00:00)"));
+            REQUIRE_THAT(
+                earlier.error().message,
+                Catch::StartsWith("--var load_at: '2024-08-01 00:00:00' is not later than "
+                                  "the latest load in the warehouse (2024-08-02 10:00:00)"));
             REQUIRE_FALSE(podcast::check_load_at_is_new(warehouse, "2024-08-02 10:00:00",
                                                         podcast::LoadAtOrigin::var));
         }
@@ -169,5 +170,27 @@ SCENARIO("session_gap_minutes is a positive integer", "[settings][edge]") {
         INFO(bad);
         REQUIRE_THAT(error_of(std::string("session_gap_minutes=") + bad),
                      Catch::Contains("--var session_gap_minutes: expected a positive integer"));
+    }
+}
+
+SCENARIO("retention_days is a positive integer", "[settings][edge]") {
+    REQUIRE(nlohmann::json::parse(R"({"retention_days": 180})") ==
+            *parse_run_vars({"retention_days=180"}));
+    for (const char* bad : {"0", "-1", "20.5", "020", "twenty", "", "2147483648"}) {
+        INFO(bad);
+        REQUIRE_THAT(error_of(std::string("retention_days=") + bad),
+                     Catch::Contains("--var retention_days: expected a positive integer"));
+    }
+}
+
+SCENARIO("archive_dir is a path without control or glob characters", "[settings][edge]") {
+    REQUIRE(nlohmann::json::parse(R"({"archive_dir": "/srv/podcast archive/it's here"})") ==
+            *parse_run_vars({"archive_dir=/srv/podcast archive/it's here"}));
+    for (const char* bad :
+         {"", "/srv/arch*", "/srv/arch?", "/srv/[a]", "/srv/{a,b}", "/srv/a\nb"}) {
+        INFO(bad);
+        REQUIRE_THAT(error_of(std::string("archive_dir=") + bad),
+                     Catch::Contains("--var archive_dir: expected a directory path without control "
+                                     "or glob characters"));
     }
 }

@@ -110,3 +110,42 @@
     {%- set seconds = (modules.datetime.datetime.now() - started).total_seconds() -%}
     {%- do log('podcast step seconds: ' ~ step ~ '=' ~ seconds, info=true) -%}
 {%- endmacro %}
+
+{#- Text forms the macros compare: 'YYYY-MM' of a timestamp (an archive
+    month, macros/retention/), 'YYYY-MM-DD' of a date, and a timestamp as its
+    target prints it (text order is time order within a target). -#}
+{% macro month_text(expression) -%}
+    {{ return(adapter.dispatch('month_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__month_text(expression) -%}
+    strftime({{ expression }}, '%Y-%m')
+{%- endmacro %}
+
+{% macro snowflake__month_text(expression) -%}
+    to_varchar(cast({{ expression }} as timestamp_ntz), 'YYYY-MM')
+{%- endmacro %}
+
+{% macro date_text(expression) -%}
+    {{ return(adapter.dispatch('date_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__date_text(expression) -%}
+    cast({{ expression }} as varchar)
+{%- endmacro %}
+
+{% macro snowflake__date_text(expression) -%}
+    to_varchar(cast({{ expression }} as date), 'YYYY-MM-DD')
+{%- endmacro %}
+
+{% macro timestamp_text(expression) -%}
+    {{ return(adapter.dispatch('timestamp_text', 'podcast')(expression)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_text(expression) -%}
+    cast({{ expression }} as varchar)
+{%- endmacro %}
+
+{% macro snowflake__timestamp_text(expression) -%}
+    to_varchar(cast({{ expression }} as timestamp_ntz), 'YYYY-MM-DD HH24:MI:SS.FF6')
+{%- endmacro %}

@@ -86,3 +86,16 @@
     {%- endif -%}
     {{ return(text | int) }}
 {%- endmacro %}
+
+{#- The days of events retention keeps (var retention_days): a positive
+    integer, or none when it is not set (keep everything). Refused otherwise
+    before any SQL runs, as `podcast run` refuses it (macros/retention/). -#}
+{% macro retention_days() -%}
+    {%- set days = var('retention_days', none) -%}
+    {%- if days is none or days == '' -%}{{ return(none) }}{%- endif -%}
+    {%- set text = days | string -%}
+    {%- if days is boolean or not modules.re.fullmatch('[1-9][0-9]{0,9}', text) or text | int > 2147483647 -%}
+        {{ refuse_var('retention_days', 'a positive integer', days) }}
+    {%- endif -%}
+    {{ return(text | int) }}
+{%- endmacro %}

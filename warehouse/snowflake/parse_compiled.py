@@ -15,7 +15,10 @@ the emulator test) on the project's fixtures, each in its own target path:
                tables;
   copy         `dbt compile --inline` of the COPY INTO the landing table,
                which the emulator cannot run (dbt sends it from a macro, so it
-               is in no compiled file), for names with regex metacharacters.
+               is in no compiled file), for names with regex metacharacters;
+  retention    `dbt compile --inline` of retention's unload to the archive
+               stage, its anti-join and delete on the staged Parquet, and the
+               read of archived rows (the emulator can run none of them).
 Prints one line per file that does not parse, then "N passed, N failed".
 Runs with .venv-fakesnow's Python (fakesnow and sqlglot); dbt from .venv.
 
@@ -107,9 +110,14 @@ def main() -> int:
                    ["compile", "--no-introspect", "--no-populate-cache", "--output", "json",
                     "--inline",
                     f"{{{{ snowflake_copy_into_landing({json.dumps(COPIED_FILES)}) }}}}"])
-    compiled = scratch / "copy/target/compiled/inline/copy_into_landing.sql"
-    compiled.parent.mkdir(parents=True, exist_ok=True)
-    compiled.write_text(json.loads(copy)["compiled"], encoding="utf-8")
+        retention = dbt(root, scratch, port, "retention",
+                        ["compile", "--no-introspect", "--no-populate-cache", "--output", "json",
+                         "--inline", "{{ snowflake_retention_statements() }}"])
+    for name, output, file in (("copy", copy, "copy_into_landing.sql"),
+                               ("retention", retention, "retention.sql")):
+        compiled = scratch / name / "target/compiled/inline" / file
+        compiled.parent.mkdir(parents=True, exist_ok=True)
+        compiled.write_text(json.loads(output)["compiled"], encoding="utf-8")
     passed, failed = parse_all(scratch)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1

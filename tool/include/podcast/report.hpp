@@ -34,7 +34,17 @@ struct ReportContext {
     std::optional<std::string> first_event;
     std::optional<std::string> last_event;
     std::string generated_at;  // YYYY-MM-DD HH:MM:SS UTC
+    // The retention window the fact keeps (gold.retention_window): unset retention_days when
+    // every event is kept; archived_events counts the fact's archived rows (gold.archived_months).
+    std::optional<std::string> retention_days;
+    std::optional<std::string> retention_window_start;
+    std::optional<std::string> archive;
+    std::string archived_events = "0";
 };
+
+// What the report says of the window the analysis covers, in one sentence: every event, or the
+// events from the window's start with the count of older ones in the archive.
+std::string retention_sentence(const ReportContext& context);
 
 struct ReportSection {
     std::string key;    // the JSON member, the --section name

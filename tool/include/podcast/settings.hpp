@@ -35,6 +35,8 @@ extern const VarKind stage_name_kind;
 extern const VarKind boolean_kind;
 // An integer from 1 to 2147483647 written as digits.
 extern const VarKind positive_integer_kind;
+// A directory path: not empty, no control character, none of * ? [ ] { } (globbed below it).
+extern const VarKind directory_kind;
 
 struct VarSpec {
     std::string_view name;

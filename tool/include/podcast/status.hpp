@@ -1,5 +1,6 @@
 #pragma once
-// `podcast status`: files loaded, rows per layer, and the last run from <warehouse>.runs.jsonl.
+// `podcast status`: files loaded, rows per layer, the retention window and the archived months
+// with their rows, and the last run from <warehouse>.runs.jsonl.
 #include <filesystem>
 #include <ostream>
 

@@ -2,7 +2,8 @@
 // Read-only access to the local DuckDB warehouse, shared by report, status, query and the end of
 // a run. Opening checks the file exists and no run holds it, then opens it READ_ONLY with no
 // access to any other file, database or extension (DuckDB's enable_external_access=false, the
-// configuration locked), except the directories the caller names readable.
+// configuration locked), except, when the caller asks, the archive beside it (read-only views of
+// it for this connection: archive.hpp).
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,15 +18,17 @@ namespace podcast {
 // take_shared: a reader on its own; already_held: the caller (a run) holds the exclusive lock.
 enum class LockMode { take_shared, already_held };
 
+// none: only the warehouse is reachable. readable: so is the archive directory the warehouse
+// records (gold.retention_window, else <warehouse>.archive), through its read_parquet files
+// and the views cleansed_events_archive and fact_user_interactions_archive; nothing else.
+enum class ArchiveAccess { none, readable };
+
 class WarehouseReader {
 public:
     // ExitCode::not_found if the file is missing ("run 'podcast run' first"), ExitCode::busy if a
     // run holds the lock or DuckDB reports the file locked.
-    // readable_directories: where file-reading functions may read (the archive beside the
-    // warehouse, once there is one); none by default.
-    static Result<WarehouseReader> open(
-        const std::filesystem::path& warehouse, LockMode lock_mode,
-        const std::vector<std::filesystem::path>& readable_directories = {});
+    static Result<WarehouseReader> open(const std::filesystem::path& warehouse, LockMode lock_mode,
+                                        ArchiveAccess archive = ArchiveAccess::none);
 
     // One SELECT, every value as text (Connection::read); anything else is refused.
     Result<Table> query(const std::string& sql);

@@ -28,9 +28,13 @@ std::string day_events(int day) {
 
 // podcast run on the workspace with exactly these --var entries (no pinned "now" unless given).
 CommandOutcome run_with_vars(const Workspace& ws, const std::vector<std::string>& vars) {
-    std::vector<std::string> arguments{"run",         "--reference-dir", ws.reference().string(),
-                                       "--data-dir",  ws.loading().string(),
-                                       "--warehouse", ws.warehouse().string()};
+    std::vector<std::string> arguments{"run",
+                                       "--reference-dir",
+                                       ws.reference().string(),
+                                       "--data-dir",
+                                       ws.loading().string(),
+                                       "--warehouse",
+                                       ws.warehouse().string()};
     for (const auto& var : vars) {
         arguments.insert(arguments.end(), {"--var", var});
     }
@@ -106,7 +110,9 @@ SCENARIO("A var value that would change a statement is refused, and the warehous
                     REQUIRE(error_line(run).starts_with("podcast: --var " +
                                                         var.substr(0, var.find('='))));
                 }
-                THEN("the warehouse is unchanged") { REQUIRE(baseline.before == snapshot(*baseline.ws)); }
+                THEN("the warehouse is unchanged") {
+                    REQUIRE(baseline.before == snapshot(*baseline.ws));
+                }
             }
         }
     }
@@ -127,8 +133,9 @@ SCENARIO("now=notadate is refused before bronze changes", "[edge][settings]") {
         WHEN("a run is given --var now=notadate") {
             THEN("it is refused with the expected format and the value") {
                 REQUIRE(usage_exit == s.run.exit_code);
-                REQUIRE("podcast: --var now: expected a timestamp YYYY-MM-DD HH:MM:SS, got "
-                        "'notadate'" == error_line(s.run));
+                REQUIRE(
+                    "podcast: --var now: expected a timestamp YYYY-MM-DD HH:MM:SS, got "
+                    "'notadate'" == error_line(s.run));
             }
             THEN("bronze's row count and load_at set are those of the first run") {
                 REQUIRE(s.baseline.before == snapshot(*s.baseline.ws));
@@ -148,8 +155,8 @@ SCENARIO("as_of=garbage is refused and report still answers", "[edge][settings][
             State state;
             state.run = run_with_vars(*state.baseline.ws,
                                       {"now=" + std::string(pinned_now), "as_of=garbage"});
-            state.report = run_podcast_binary(
-                {"report", "--format", "json", "--warehouse", state.baseline.ws->warehouse().string()});
+            state.report = run_podcast_binary({"report", "--format", "json", "--warehouse",
+                                               state.baseline.ws->warehouse().string()});
             return state;
         });
         WHEN("a run is given --var as_of=garbage") {
@@ -195,15 +202,17 @@ SCENARIO("An unknown var name is refused before dbt starts", "[edge][settings]")
     ws.drop("2024-08-01/events.json", day_events(1));
     const auto run = run_with_vars(ws, {"nwo=2030-01-01 00:00:00"});
     REQUIRE(usage_exit == run.exit_code);
-    REQUIRE("podcast: --var nwo: unknown var (known: as_of, event_files, listen_event_types, "
-            "load_at, now, session_gap_minutes, snowflake_emulator, snowflake_stage)" ==
-            error_line(run));
+    REQUIRE(
+        "podcast: --var nwo: unknown var (known: archive_dir, as_of, event_files, "
+        "listen_event_types, load_at, now, retention_days, session_gap_minutes, "
+        "snowflake_emulator, snowflake_stage)" == error_line(run));
     REQUIRE_FALSE(fs::exists(ws.warehouse()));
 }
 
-SCENARIO("A duration_seconds that is not a positive 32-bit integer of digits is refused, naming "
-         "file, line and column",
-         "[edge][reference]") {
+SCENARIO(
+    "A duration_seconds that is not a positive 32-bit integer of digits is refused, naming "
+    "file, line and column",
+    "[edge][reference]") {
     for (const char* duration : {"40.5", "1e3", "4e3", "-5", "0", "99999999999", " 40"}) {
         DYNAMIC_SECTION("WHEN episodes.csv gives duration_seconds '" << duration << "'") {
             Workspace ws;
@@ -218,7 +227,8 @@ SCENARIO("A duration_seconds that is not a positive 32-bit integer of digits is 
                 REQUIRE(refused_exit == run.exit_code);
                 REQUIRE("podcast: reference file " + (ws.reference() / "episodes.csv").string() +
                             ", line 3, column duration_seconds: expected a positive integer of "
-                            "digits, 1 to 2147483647, got '" + duration + "'" ==
+                            "digits, 1 to 2147483647, got '" +
+                            duration + "'" ==
                         error_line(run));
                 REQUIRE_FALSE(fs::exists(ws.warehouse()));
             }
@@ -281,8 +291,8 @@ SCENARIO("A duplicate key is refused and the previous reference data stays", "[e
             }
         }
         WHEN("episodes.csv repeats an episode_id") {
-            baseline.ws->write_reference(default_users_csv,
-                                         default_episodes_csv + "ep_1,podcast_9,Again,2024-01-01,60\n");
+            baseline.ws->write_reference(
+                default_users_csv, default_episodes_csv + "ep_1,podcast_9,Again,2024-01-01,60\n");
             const auto run = baseline.ws->run();
             THEN("the run is refused naming the line and the key") {
                 REQUIRE(refused_exit == run.exit_code);
@@ -298,9 +308,10 @@ SCENARIO("A duplicate key is refused and the previous reference data stays", "[e
     }
 }
 
-SCENARIO("Reference columns in another order, with an extra column, a BOM and CRLF line ends, "
-         "load as the canonical columns",
-         "[edge][reference]") {
+SCENARIO(
+    "Reference columns in another order, with an extra column, a BOM and CRLF line ends, "
+    "load as the canonical columns",
+    "[edge][reference]") {
     GIVEN("users.csv and episodes.csv reordered, with an extra column, a BOM and CRLF") {
         struct State {
             std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
@@ -310,11 +321,13 @@ SCENARIO("Reference columns in another order, with an extra column, a BOM and CR
             State state;
             state.ws->drop("2024-08-01/events.json", day_events(1));
             state.ws->write_reference(
-                "\xEF\xBB\xBF" "country,note,user_id,signup_date\r\n"
+                "\xEF\xBB\xBF"
+                "country,note,user_id,signup_date\r\n"
                 "DE,x,user_1,2023-01-27\r\nFR,,user_2,2023-02-14\r\nDE,y,user_3,2023-07-28\r\n"
                 "GB,,user_4,2023-02-25\r\nUS,,user_5,2024-01-03\r\n",
                 "duration_seconds,title,episode_id,extra,release_date,podcast_id\r\n"
-                "3600,\"Hello, \"\"World\"\" \xC3\xA9\xF0\x9F\x8E\xA7\",ep_1,1,2023-07-17,podcast_1\r\n"
+                "3600,\"Hello, \"\"World\"\" "
+                "\xC3\xA9\xF0\x9F\x8E\xA7\",ep_1,1,2023-07-17,podcast_1\r\n"
                 "1800,Episode 2,ep_2,2,2023-03-11,podcast_1\r\n"
                 "7200,Episode 3,ep_3,3,2023-06-28,podcast_2\r\n"
                 "1200,Episode 4,ep_4,4,2023-06-05,podcast_3\r\n");
@@ -332,8 +345,9 @@ SCENARIO("Reference columns in another order, with an extra column, a BOM and CR
             THEN("a title keeps its comma, quotes and unicode") {
                 REQUIRE(std::string("ep_1|podcast_1|Hello, \"World\" \xC3\xA9\xF0\x9F\x8E\xA7|"
                                     "2023-07-17|3600") ==
-                        rows_as_text(s.ws->query(
-                            "select * from silver.episodes where episode_id = 'ep_1'")).at(0));
+                        rows_as_text(
+                            s.ws->query("select * from silver.episodes where episode_id = 'ep_1'"))
+                            .at(0));
             }
         }
     }

@@ -16,8 +16,11 @@
     {{ return('table') }}
 {%- endmacro %}
 
+{#- With retention (var retention_days) the fact loses its oldest rows every
+    day, and the sessions are those of the rows it keeps: rebuilt in full, as
+    a full refresh would build them. -#}
 {% macro duckdb__user_sessions_materialization() -%}
-    {{ return('incremental') }}
+    {{ return('table' if retention_days() is not none else 'incremental') }}
 {%- endmacro %}
 
 {#- Strategy replace_sessions_from: per user in the batch, the stored

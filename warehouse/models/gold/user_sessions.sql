@@ -5,7 +5,8 @@
     per user with fact rows loaded since the last successful run with the
     same inputs, every session from the first one such a row can touch
     (macros/analytics/sessions.sql); without that run (other inputs, dbt by
-    hand) every session; on Snowflake a table, rebuilt in full. -#}
+    hand) every session; on Snowflake, and with retention, a table rebuilt in
+    full. -#}
 {{ config(
     materialized=user_sessions_materialization(),
     incremental_strategy='replace_sessions_from'

@@ -1,8 +1,11 @@
 {#- Incremental, merged on the business key. Every new batch has a later
     load_at than anything already here, so a new duplicate always replaces the
-    stored one: the same survivors as a full rebuild (tests/cleansed_events_*). -#}
+    stored one: the same survivors as a full rebuild (tests/cleansed_events_*).
+    With var retention_days, only the window stays; the post-hook archives
+    the rest (macros/retention/post_hook.sql). -#}
 {{ config(
     unique_key=['user_id', 'episode_id', 'event_type', 'timestamp'],
+    post_hook=["{{ archive_outside_window(['user_id', 'episode_id', 'event_type', 'timestamp'], {'event_type': 'varchar'}) }}"],
     incremental_strategy=merged_by_day_strategy(),
     tmp_relation_type=merged_by_day_tmp_relation_type(),
     cluster_by=merged_by_day_cluster_by()
@@ -12,7 +15,7 @@ with valid_events as (
     select * from {{ ref('raw_events_validated') }}
     where {{ list_is_empty('validation_errors') }}
     {%- if is_incremental() %}
-        and {{ loaded_after_this() }}
+        and {{ loaded_after_taken_in() }}
     {%- endif %}
 ),
 

@@ -2,8 +2,17 @@
     layer has taken in the latest load (each incremental model's latest
     load_at is its parent's; silver's is that of the latest valid rows).
     `podcast run` starts no dbt when no file is new, the inputs are those of
-    the last successful run, and this is true. -#}
-with latest_loads as (
+    the last successful run, and this is true. With retention, a table has
+    taken in a load whose rows have all left it for the archive: its latest
+    load_at is also the one silver.retention_record keeps (loaded_through). -#}
+with recorded as (
+    select
+        table_name,
+        loaded_through
+    from {{ source('silver', 'retention_record') }}
+),
+
+latest_loads as (
     select
         (select max(load_at) from {{ ref('raw_events') }}) as loaded_at,
         (select max(load_at) from {{ ref('raw_events_validated') }}) as validated_at,
@@ -11,8 +20,22 @@ with latest_loads as (
             select max(load_at) from {{ ref('raw_events_validated') }}
             where {{ list_is_empty('validation_errors') }}
         ) as latest_valid_at,
-        (select max(load_at) from {{ ref('cleansed_events') }}) as cleansed_at,
-        (select max(load_at) from {{ ref('fact_user_interactions') }}) as fact_at
+        (
+            select max(taken_in.load_at) from (
+                select max(load_at) as load_at from {{ ref('cleansed_events') }}
+                union all
+                select loaded_through as load_at from recorded
+                where table_name = 'silver.cleansed_events'
+            ) as taken_in
+        ) as cleansed_at,
+        (
+            select max(taken_in.load_at) from (
+                select max(load_at) as load_at from {{ ref('fact_user_interactions') }}
+                union all
+                select loaded_through as load_at from recorded
+                where table_name = 'gold.fact_user_interactions'
+            ) as taken_in
+        ) as fact_at
 ),
 
 compared as (
