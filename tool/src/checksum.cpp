@@ -76,7 +76,9 @@ Result<std::string> hex_of_file(const EVP_MD* digest, const std::filesystem::pat
 
 std::string md5_hex(std::string_view text) { return hex_of(EVP_md5(), text); }
 
-Result<std::string> md5_file(const std::filesystem::path& path) { return hex_of_file(EVP_md5(), path); }
+Result<std::string> md5_file(const std::filesystem::path& path) {
+    return hex_of_file(EVP_md5(), path);
+}
 
 std::string sha256_hex(std::string_view text) { return hex_of(EVP_sha256(), text); }
 

@@ -42,17 +42,15 @@ ColumnKind kind_of(duckdb_type type) {
     }
 }
 
-std::string error_of(duckdb_result& result) {
-    return duckdb_message(duckdb_result_error(&result));
-}
+std::string error_of(duckdb_result& result) { return duckdb_message(duckdb_result_error(&result)); }
 
 struct ExtractedFree {
     void operator()(duckdb_extracted_statements extracted) const noexcept {
         duckdb_destroy_extracted(&extracted);
     }
 };
-using ExtractedStatements = std::unique_ptr<std::remove_pointer_t<duckdb_extracted_statements>,
-                                            ExtractedFree>;
+using ExtractedStatements =
+    std::unique_ptr<std::remove_pointer_t<duckdb_extracted_statements>, ExtractedFree>;
 
 struct ChunkFree {
     void operator()(duckdb_data_chunk chunk) const noexcept { duckdb_destroy_data_chunk(&chunk); }
@@ -74,31 +72,47 @@ std::string sql_literal(std::string_view text) {
 // For a refusal: what kind of statement the user gave.
 std::string statement_name(duckdb_statement_type type) {
     switch (type) {
-        case DUCKDB_STATEMENT_TYPE_INSERT: return "an INSERT";
-        case DUCKDB_STATEMENT_TYPE_UPDATE: return "an UPDATE";
-        case DUCKDB_STATEMENT_TYPE_DELETE: return "a DELETE";
+        case DUCKDB_STATEMENT_TYPE_INSERT:
+            return "an INSERT";
+        case DUCKDB_STATEMENT_TYPE_UPDATE:
+            return "an UPDATE";
+        case DUCKDB_STATEMENT_TYPE_DELETE:
+            return "a DELETE";
         case DUCKDB_STATEMENT_TYPE_CREATE:
-        case DUCKDB_STATEMENT_TYPE_CREATE_FUNC: return "a CREATE";
-        case DUCKDB_STATEMENT_TYPE_ALTER: return "an ALTER";
-        case DUCKDB_STATEMENT_TYPE_DROP: return "a DROP";
-        case DUCKDB_STATEMENT_TYPE_COPY: return "a COPY";
-        case DUCKDB_STATEMENT_TYPE_EXPORT: return "an EXPORT";
-        case DUCKDB_STATEMENT_TYPE_ATTACH: return "an ATTACH";
-        case DUCKDB_STATEMENT_TYPE_DETACH: return "a DETACH";
+        case DUCKDB_STATEMENT_TYPE_CREATE_FUNC:
+            return "a CREATE";
+        case DUCKDB_STATEMENT_TYPE_ALTER:
+            return "an ALTER";
+        case DUCKDB_STATEMENT_TYPE_DROP:
+            return "a DROP";
+        case DUCKDB_STATEMENT_TYPE_COPY:
+            return "a COPY";
+        case DUCKDB_STATEMENT_TYPE_EXPORT:
+            return "an EXPORT";
+        case DUCKDB_STATEMENT_TYPE_ATTACH:
+            return "an ATTACH";
+        case DUCKDB_STATEMENT_TYPE_DETACH:
+            return "a DETACH";
         case DUCKDB_STATEMENT_TYPE_SET:
-        case DUCKDB_STATEMENT_TYPE_VARIABLE_SET: return "a SET";
-        case DUCKDB_STATEMENT_TYPE_PRAGMA: return "a PRAGMA";
-        case DUCKDB_STATEMENT_TYPE_LOAD: return "an INSTALL or LOAD";
-        case DUCKDB_STATEMENT_TYPE_TRANSACTION: return "a transaction";
-        case DUCKDB_STATEMENT_TYPE_CALL: return "a CALL";
-        default: return "a non-SELECT";
+        case DUCKDB_STATEMENT_TYPE_VARIABLE_SET:
+            return "a SET";
+        case DUCKDB_STATEMENT_TYPE_PRAGMA:
+            return "a PRAGMA";
+        case DUCKDB_STATEMENT_TYPE_LOAD:
+            return "an INSTALL or LOAD";
+        case DUCKDB_STATEMENT_TYPE_TRANSACTION:
+            return "a transaction";
+        case DUCKDB_STATEMENT_TYPE_CALL:
+            return "a CALL";
+        default:
+            return "a non-SELECT";
     }
 }
 
 Error not_a_read(const std::string& what) {
-    return Error{"only one read-only SELECT (or EXPLAIN of one) is allowed; this is " + what +
-                     " statement",
-                 ExitCode::refused};
+    return Error{
+        "only one read-only SELECT (or EXPLAIN of one) is allowed; this is " + what + " statement",
+        ExitCode::refused};
 }
 
 // The statement an EXPLAIN [ANALYZE] explains (EXPLAIN ANALYZE runs it, so it is checked too).
@@ -128,9 +142,7 @@ std::string duckdb_message(const char* message) {
     return text;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 // Database
 
@@ -256,7 +268,8 @@ Result<Table> Connection::read(const std::string& sql, CellForm form) {
             return std::unexpected(inner.error());
         }
         if (inner->statement_type() != DUCKDB_STATEMENT_TYPE_SELECT) {
-            return std::unexpected(not_a_read("an EXPLAIN of " + statement_name(inner->statement_type())));
+            return std::unexpected(
+                not_a_read("an EXPLAIN of " + statement_name(inner->statement_type())));
         }
         for (auto& column : table.columns) {
             column.kind = ColumnKind::text;

@@ -137,17 +137,16 @@ std::optional<std::string> line_fault(simdjson::dom::parser& parser, std::string
     }
     StrictLine strict;
     auto fault = strict.fault_of(line);
-    if (!fault && error != simdjson::NUMBER_ERROR &&
-        error != simdjson::DEPTH_ERROR) {
+    if (!fault && error != simdjson::NUMBER_ERROR && error != simdjson::DEPTH_ERROR) {
         return "is not a JSON object: " + std::string(simdjson::error_message(error));
     }
     return fault;
 }
 
 Error contract_error(const std::string& name, std::size_t line, const std::string& fault) {
-    return Error{"load contract violated: file " + name + ", line " + std::to_string(line) + ": " +
-                     fault,
-                 ExitCode::refused};
+    return Error{
+        "load contract violated: file " + name + ", line " + std::to_string(line) + ": " + fault,
+        ExitCode::refused};
 }
 
 // Line by line: the rows, or the first faulty line with its physical number.
@@ -161,10 +160,10 @@ Result<std::int64_t> check_lines(const std::string& name, std::string_view text)
         position = end + 1;
         ++line_number;
         if (line.size() > max_line_bytes) {
-            return std::unexpected(
-                contract_error(name, line_number,
-                               "is longer than the limit of " + std::to_string(max_line_bytes) +
-                                   " bytes (" + std::to_string(line.size()) + " bytes)"));
+            return std::unexpected(contract_error(name, line_number,
+                                                  "is longer than the limit of " +
+                                                      std::to_string(max_line_bytes) + " bytes (" +
+                                                      std::to_string(line.size()) + " bytes)"));
         }
         if (is_blank(line)) {
             continue;
@@ -272,10 +271,11 @@ Result<LoadingDirectoryListing> list_loading_directory(const fs::path& data_dir)
             continue;
         }
         if (!is_safe_name(name)) {
-            return fail("the loading directory holds an event file whose name is unsafe to glob "
-                        "or quote, '" +
-                            name + "' (allowed: A-Z a-z 0-9 . _ - and /): rename it",
-                        ExitCode::refused);
+            return fail(
+                "the loading directory holds an event file whose name is unsafe to glob "
+                "or quote, '" +
+                    name + "' (allowed: A-Z a-z 0-9 . _ - and /): rename it",
+                ExitCode::refused);
         }
         listing.event_files.push_back(
             ListedFile{name, it->file_size(status_error), it->last_write_time(status_error)});

@@ -32,9 +32,9 @@ std::optional<fs::file_time_type> load_time(const std::string& load_at) {
     parts.tm_year -= 1900;
     parts.tm_mon -= 1;
     parts.tm_sec = static_cast<int>(seconds);
-    const auto utc = std::chrono::system_clock::from_time_t(::timegm(&parts)) +
-                     std::chrono::microseconds(
-                         static_cast<std::int64_t>((seconds - parts.tm_sec) * 1e6));
+    const auto utc =
+        std::chrono::system_clock::from_time_t(::timegm(&parts)) +
+        std::chrono::microseconds(static_cast<std::int64_t>((seconds - parts.tm_sec) * 1e6));
     return std::chrono::file_clock::from_sys(utc);
 }
 
@@ -78,7 +78,8 @@ Result<LoadRecord> read_load_record(WarehouseReader& reader) {
     LoadRecord record;
     if (table_exists(reader, "bronze", "loaded_files")) {
         auto rows = reader.query(
-            "select filename, strftime(load_at, '%Y-%m-%d %H:%M:%S.%f'), row_count, byte_count, sha256 "
+            "select filename, strftime(load_at, '%Y-%m-%d %H:%M:%S.%f'), row_count, byte_count, "
+            "sha256 "
             "from bronze.loaded_files");
         if (!rows) {
             return std::unexpected(rows.error());

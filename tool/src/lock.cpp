@@ -190,8 +190,8 @@ Result<WarehouseLock> WarehouseLock::acquire_shared(const std::filesystem::path&
     if (!try_flock(fd, LOCK_SH)) {
         // Only an exclusive holder refuses a shared lock: a run, whose pid the kernel knows.
         auto holder = current_lock_holder(warehouse);
-        const std::optional<pid_t> pid = holder && holder->pid ? holder->pid
-                                                               : lock_holder_pid(warehouse);
+        const std::optional<pid_t> pid =
+            holder && holder->pid ? holder->pid : lock_holder_pid(warehouse);
         return std::unexpected(busy_error(warehouse, pid, BusyAdvice::try_again));
     }
     return lock;

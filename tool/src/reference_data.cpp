@@ -98,7 +98,8 @@ public:
         if (parsed != content.size()) {
             return std::unexpected(parsed);
         }
-        if (csv_fini(&parser_, Collector::end_of_field, Collector::end_of_record, &collector) != 0 ||
+        if (csv_fini(&parser_, Collector::end_of_field, Collector::end_of_record, &collector) !=
+                0 ||
             csv_error(&parser_) != CSV_SUCCESS) {
             return std::unexpected(content.size());
         }
@@ -208,8 +209,8 @@ std::string problem_with(std::string_view value, ValueKind kind, std::string& no
         case ValueKind::positive_integer: {
             std::int64_t number = 0;
             const bool digits = value.size() <= 18 && std::ranges::all_of(value, [](char c) {
-                return c >= '0' && c <= '9';
-            });
+                                    return c >= '0' && c <= '9';
+                                });
             if (digits) {
                 std::from_chars(value.data(), value.data() + value.size(), number);
             }
@@ -241,9 +242,8 @@ Result<ReferenceRows> parse_reference_csv(std::string_view content, const Refere
     auto records = parser.parse(content);
     if (!records) {
         const auto line =
-            1 + std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(
-                                                                  records.error()),
-                           '\n');
+            1 + std::count(content.begin(),
+                           content.begin() + static_cast<std::ptrdiff_t>(records.error()), '\n');
         return refused("line " + std::to_string(line) +
                        ": not CSV (a quote inside an unquoted value, text after a closing quote, "
                        "or a quoted value never closed)");

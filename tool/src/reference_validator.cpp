@@ -49,21 +49,24 @@ std::string format_day(std::int64_t day) {
 
 std::string_view to_string(ValidationCode code) {
     static constexpr std::array<std::string_view, validation_code_count> names{
-        "user_id_missing",     "user_id_blank",         "episode_id_missing",
-        "episode_id_blank",    "event_type_missing",    "event_type_invalid",
-        "timestamp_missing",   "timestamp_malformed",   "timestamp_out_of_range",
-        "duration_missing",    "duration_invalid",      "duration_unexpected",
-        "unknown_user_id",     "unknown_episode_id",
+        "user_id_missing",        "user_id_blank",      "episode_id_missing", "episode_id_blank",
+        "event_type_missing",     "event_type_invalid", "timestamp_missing",  "timestamp_malformed",
+        "timestamp_out_of_range", "duration_missing",   "duration_invalid",   "duration_unexpected",
+        "unknown_user_id",        "unknown_episode_id",
     };
     return names[index_of(code)];
 }
 
 std::string_view to_string(EventType type) {
     switch (type) {
-        case EventType::play: return "play";
-        case EventType::pause: return "pause";
-        case EventType::seek: return "seek";
-        case EventType::complete: return "complete";
+        case EventType::play:
+            return "play";
+        case EventType::pause:
+            return "pause";
+        case EventType::seek:
+            return "seek";
+        case EventType::complete:
+            return "complete";
     }
     return "";
 }
@@ -171,7 +174,8 @@ InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::str
 }
 
 InteractionId InteractionIdHasher::operator()(std::string_view user_id, std::string_view episode_id,
-                                              EventType event_type, std::string_view utc_timestamp) {
+                                              EventType event_type,
+                                              std::string_view utc_timestamp) {
     key_.assign(user_id);
     key_ += '|';
     key_ += episode_id;
@@ -213,7 +217,9 @@ IdIndex::IdIndex(std::vector<std::string> ids) : ids_(std::move(ids)) {
                 slot = Slot{static_cast<std::uint32_t>(hash), static_cast<std::int32_t>(i)};
                 break;
             }
-            if (slot.hash == static_cast<std::uint32_t>(hash) && ids_[static_cast<std::size_t>(slot.index)] == ids_[i]) break;
+            if (slot.hash == static_cast<std::uint32_t>(hash) &&
+                ids_[static_cast<std::size_t>(slot.index)] == ids_[i])
+                break;
         }
     }
 }
@@ -225,7 +231,8 @@ std::optional<std::int32_t> IdIndex::find(std::string_view id) const {
     for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
         const Slot& slot = slots_[at];
         if (slot.index < 0) return std::nullopt;
-        if (slot.hash == static_cast<std::uint32_t>(hash) && ids_[static_cast<std::size_t>(slot.index)] == id) {
+        if (slot.hash == static_cast<std::uint32_t>(hash) &&
+            ids_[static_cast<std::size_t>(slot.index)] == id) {
             return slot.index;
         }
     }
@@ -236,16 +243,22 @@ Validation validate_and_cleanse(const RawEvent& row, const ReferenceIds& ids, st
     auto& codes = result.codes;
 
     const bool user_present = row.user_id && !trim(*row.user_id).empty();
-    if (!row.user_id) codes.push_back(ValidationCode::user_id_missing);
-    else if (!user_present) codes.push_back(ValidationCode::user_id_blank);
+    if (!row.user_id)
+        codes.push_back(ValidationCode::user_id_missing);
+    else if (!user_present)
+        codes.push_back(ValidationCode::user_id_blank);
 
     const bool episode_present = row.episode_id && !trim(*row.episode_id).empty();
-    if (!row.episode_id) codes.push_back(ValidationCode::episode_id_missing);
-    else if (!episode_present) codes.push_back(ValidationCode::episode_id_blank);
+    if (!row.episode_id)
+        codes.push_back(ValidationCode::episode_id_missing);
+    else if (!episode_present)
+        codes.push_back(ValidationCode::episode_id_blank);
 
     std::optional<EventType> type;
-    if (!row.event_type) codes.push_back(ValidationCode::event_type_missing);
-    else if (!(type = parse_event_type(*row.event_type))) codes.push_back(ValidationCode::event_type_invalid);
+    if (!row.event_type)
+        codes.push_back(ValidationCode::event_type_missing);
+    else if (!(type = parse_event_type(*row.event_type)))
+        codes.push_back(ValidationCode::event_type_invalid);
 
     if (!row.timestamp) {
         codes.push_back(ValidationCode::timestamp_missing);
@@ -257,8 +270,10 @@ Validation validate_and_cleanse(const RawEvent& row, const ReferenceIds& ids, st
 
     std::optional<std::int32_t> duration;
     if (type == EventType::play || type == EventType::complete) {
-        if (!row.duration) codes.push_back(ValidationCode::duration_missing);
-        else if (!(duration = parse_duration(*row.duration))) codes.push_back(ValidationCode::duration_invalid);
+        if (!row.duration)
+            codes.push_back(ValidationCode::duration_missing);
+        else if (!(duration = parse_duration(*row.duration)))
+            codes.push_back(ValidationCode::duration_invalid);
     } else if (type && row.duration) {
         codes.push_back(ValidationCode::duration_unexpected);
     }
@@ -351,10 +366,13 @@ void GroundTruth::deduplicate() {
 nlohmann::ordered_json GroundTruth::expected_json() {
     deduplicate();
     using nlohmann::ordered_json;
-    const auto type_of = [](const Kept& k) { return static_cast<EventType>(k.second_and_type % 4); };
+    const auto type_of = [](const Kept& k) {
+        return static_cast<EventType>(k.second_and_type % 4);
+    };
 
     std::int64_t cleansed_rows = 0;
-    for (const auto& [day, rows] : kept_by_day_) cleansed_rows += static_cast<std::int64_t>(rows.size());
+    for (const auto& [day, rows] : kept_by_day_)
+        cleansed_rows += static_cast<std::int64_t>(rows.size());
 
     // q1: completions per episode over the 7 days ending on the latest event's UTC date.
     ordered_json q1 = {{"as_of", nullptr}, {"rows", ordered_json::array()}};
@@ -461,11 +479,13 @@ nlohmann::ordered_json GroundTruth::expected_json() {
             residue_sum += static_cast<std::int64_t>(id % interaction_id_checksum_modulus);
         }
     }
-    ordered_json ids = {{"min", smallest ? ordered_json(to_decimal(*smallest)) : ordered_json(nullptr)},
-                        {"max", largest ? ordered_json(to_decimal(*largest)) : ordered_json(nullptr)},
-                        {"sum_mod_1000000007", residue_sum}};
+    ordered_json ids = {
+        {"min", smallest ? ordered_json(to_decimal(*smallest)) : ordered_json(nullptr)},
+        {"max", largest ? ordered_json(to_decimal(*largest)) : ordered_json(nullptr)},
+        {"sum_mod_1000000007", residue_sum}};
 
-    const std::string now_from = format_timestamp(latest_not_after_now_.value_or(earliest_valid_instant));
+    const std::string now_from =
+        format_timestamp(latest_not_after_now_.value_or(earliest_valid_instant));
     const std::string now_to =
         format_timestamp(earliest_after_now_ ? std::min(now_, *earliest_after_now_ - 1) : now_);
     ordered_json files = ordered_json::object();
@@ -534,7 +554,8 @@ nlohmann::ordered_json GroundTruth::sessions_json(nlohmann::ordered_json& q4) co
                 user.episodes.clear();
             }
             user.last = instant;
-            if (std::find(user.episodes.begin(), user.episodes.end(), k.episode) == user.episodes.end()) {
+            if (std::find(user.episodes.begin(), user.episodes.end(), k.episode) ==
+                user.episodes.end()) {
                 user.episodes.push_back(k.episode);
             }
             ++events;
@@ -547,13 +568,18 @@ nlohmann::ordered_json GroundTruth::sessions_json(nlohmann::ordered_json& q4) co
         if (user.last < 0) continue;
         close(user);
         ++users;
-        mean_sum += static_cast<long double>(user.duration_sum) / static_cast<long double>(user.sessions);
+        mean_sum +=
+            static_cast<long double>(user.duration_sum) / static_cast<long double>(user.sessions);
     }
     q4 = {{"users", users},
           {"mean_avg_session_duration_seconds",
            users > 0 ? static_cast<double>(mean_sum / static_cast<long double>(users)) : 0.0}};
-    return {{"gap_minutes", gap_seconds / 60}, {"sessions", sessions},      {"events", events},
-            {"episodes", episodes},            {"listened_seconds", listened}, {"duration_seconds", duration}};
+    return {{"gap_minutes", gap_seconds / 60},
+            {"sessions", sessions},
+            {"events", events},
+            {"episodes", episodes},
+            {"listened_seconds", listened},
+            {"duration_seconds", duration}};
 }
 
 }  // namespace podcast::reference

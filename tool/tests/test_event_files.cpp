@@ -102,10 +102,11 @@ SCENARIO("a valid file's rows are its non-blank lines, its digest its whole cont
     }
     GIVEN("an integer beyond 64 bits and nested extra keys") {
         TempDir dir;
-        write_file(dir / "loading/day/events.json",
-                   R"({"x": {"y": [1, {"z": null}]}, "event_type": "play", "user_id": "u", )"
-                   R"("episode_id": "e", "timestamp": "t", "duration": 123456789012345678901234567890})"
-                   "\n");
+        write_file(
+            dir / "loading/day/events.json",
+            R"({"x": {"y": [1, {"z": null}]}, "event_type": "play", "user_id": "u", )"
+            R"("episode_id": "e", "timestamp": "t", "duration": 123456789012345678901234567890})"
+            "\n");
         const auto checked = podcast::check_event_file(dir / "loading", "day/events.json");
         THEN("the line is valid JSON") {
             REQUIRE(checked.has_value());
@@ -130,7 +131,9 @@ SCENARIO("a faulty line is named by its physical number and its fault", "[load]"
     REQUIRE_THAT(check_error(dir, event + " " + event), Catch::Contains("line 1: is not a JSON"));
     REQUIRE_THAT(check_error(dir, event + "\n" + event + event),
                  Catch::Contains("line 2: is not a JSON"));
-    REQUIRE_THAT(check_error(dir, R"({"event_type": "play",)" "\n" R"("user_id": "u"})"),
+    REQUIRE_THAT(check_error(dir, R"({"event_type": "play",)"
+                                  "\n"
+                                  R"("user_id": "u"})"),
                  Catch::Contains("line 1: is not a JSON object"));
     REQUIRE_THAT(check_error(dir, keys + ", \"duration\": \"\xff\"}"),
                  Catch::Contains("line 1: is not a JSON object: invalid UTF-8"));

@@ -21,8 +21,8 @@
 #include "podcast/reference_validator.hpp"
 
 namespace fs = std::filesystem;
-using podcast::GenerateOptions;
 using podcast::generate;
+using podcast::GenerateOptions;
 namespace reference = podcast::reference;
 
 namespace {
@@ -32,8 +32,8 @@ class Workspace {
 public:
     Workspace() {
         std::random_device entropy;
-        path_ = fs::temp_directory_path() / ("podcast-generate-test-" + std::to_string(entropy()) +
-                                             std::to_string(entropy()));
+        path_ = fs::temp_directory_path() /
+                ("podcast-generate-test-" + std::to_string(entropy()) + std::to_string(entropy()));
         fs::create_directories(path_);
     }
     Workspace(const Workspace&) = delete;
@@ -80,7 +80,8 @@ std::vector<std::string> lines_of(const fs::path& path) {
 std::map<std::string, std::string> files_under(const fs::path& root) {
     std::map<std::string, std::string> files;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
-        if (entry.is_regular_file()) files[fs::relative(entry.path(), root).string()] = read_file(entry.path());
+        if (entry.is_regular_file())
+            files[fs::relative(entry.path(), root).string()] = read_file(entry.path());
     }
     return files;
 }
@@ -92,7 +93,9 @@ std::vector<std::string> event_files(const fs::path& out) {
     return names;
 }
 
-nlohmann::json expected_of(const fs::path& out) { return nlohmann::json::parse(read_file(out / "expected.json")); }
+nlohmann::json expected_of(const fs::path& out) {
+    return nlohmann::json::parse(read_file(out / "expected.json"));
+}
 
 // A CSV without quoting, as the generator writes it: header dropped.
 std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
@@ -109,7 +112,8 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& path) {
 
 std::vector<reference::User> users_of(const fs::path& out) {
     std::vector<reference::User> users;
-    for (const auto& row : csv_rows(out / "reference" / "users.csv")) users.push_back({row.at(0), row.at(2)});
+    for (const auto& row : csv_rows(out / "reference" / "users.csv"))
+        users.push_back({row.at(0), row.at(2)});
     return users;
 }
 
@@ -127,15 +131,19 @@ struct Values {
 
     explicit Values(const std::string& line) {
         const auto object = nlohmann::json::parse(line);
-        const std::array<const char*, 5> keys{"event_type", "user_id", "episode_id", "timestamp", "duration"};
+        const std::array<const char*, 5> keys{"event_type", "user_id", "episode_id", "timestamp",
+                                              "duration"};
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const auto& value = object.at(keys[i]);
-            if (value.is_string()) text[i] = value.get<std::string>();
-            else if (!value.is_null()) text[i] = value.dump();
+            if (value.is_string())
+                text[i] = value.get<std::string>();
+            else if (!value.is_null())
+                text[i] = value.dump();
         }
     }
     reference::RawEvent raw() const {
-        const auto view = [](const std::optional<std::string>& value) -> std::optional<std::string_view> {
+        const auto view =
+            [](const std::optional<std::string>& value) -> std::optional<std::string_view> {
             if (!value) return std::nullopt;
             return std::string_view(*value);
         };
@@ -184,8 +192,10 @@ SCENARIO("a different seed gives different events", "[generate]") {
         REQUIRE(generate(small_options(workspace.path() / "a")));
         REQUIRE(generate(other));
         WHEN("their first event files are compared") {
-            const auto a = read_file(workspace.path() / "a" / "events" / "2024-08-01" / "events.json");
-            const auto b = read_file(workspace.path() / "b" / "events" / "2024-08-01" / "events.json");
+            const auto a =
+                read_file(workspace.path() / "a" / "events" / "2024-08-01" / "events.json");
+            const auto b =
+                read_file(workspace.path() / "b" / "events" / "2024-08-01" / "events.json");
             THEN("they differ") { REQUIRE(a != b); }
         }
     }
@@ -197,8 +207,11 @@ SCENARIO("every event file is NDJSON objects with the five keys in order", "[gen
         const auto out = workspace.path() / "data";
         REQUIRE(generate(small_options(out)));
         WHEN("each line is parsed") {
-            THEN("each is an object whose keys are event_type, user_id, episode_id, timestamp, duration") {
-                const std::vector<std::string> keys{"event_type", "user_id", "episode_id", "timestamp", "duration"};
+            THEN(
+                "each is an object whose keys are event_type, user_id, episode_id, timestamp, "
+                "duration") {
+                const std::vector<std::string> keys{"event_type", "user_id", "episode_id",
+                                                    "timestamp", "duration"};
                 for (const auto& name : event_files(out)) {
                     for (const auto& line : lines_of(out / "events" / name)) {
                         const auto object = nlohmann::ordered_json::parse(line);
@@ -255,7 +268,8 @@ SCENARIO("expected.json's counts add up", "[generate]") {
                 REQUIRE(expected["cleansed_rows"] == expected["fact_rows"]);
             }
             THEN("the invalid share is near the defect rate") {
-                const double share = expected["invalid_rows"].get<double>() / expected["raw_rows"].get<double>();
+                const double share =
+                    expected["invalid_rows"].get<double>() / expected["raw_rows"].get<double>();
                 REQUIRE(share > 0.15);
                 REQUIRE(share < 0.25);
             }
@@ -268,11 +282,14 @@ SCENARIO("expected.json is what the contract gives on the written files", "[gene
         Workspace workspace;
         const auto out = workspace.path() / "data";
         REQUIRE(generate(small_options(out)));
-        WHEN("the files are read back with a JSON parser and fed to a fresh reference implementation") {
+        WHEN(
+            "the files are read back with a JSON parser and fed to a fresh reference "
+            "implementation") {
             reference::GroundTruth truth(users_of(out), episodes_of(out), assumed_now);
             for (const auto& name : event_files(out)) {
                 truth.begin_file(name);
-                for (const auto& line : lines_of(out / "events" / name)) truth.add_row(Values(line).raw());
+                for (const auto& line : lines_of(out / "events" / name))
+                    truth.add_row(Values(line).raw());
             }
             THEN("it computes exactly expected.json") {
                 REQUIRE(expected_of(out) == nlohmann::json::parse(truth.expected_json().dump()));
@@ -307,7 +324,8 @@ SCENARIO("the analysis answers are not trivial", "[generate]") {
     }
 }
 
-SCENARIO("duplicates occur within a file, across files, in other spellings and durations", "[generate]") {
+SCENARIO("duplicates occur within a file, across files, in other spellings and durations",
+         "[generate]") {
     GIVEN("a generated dataset") {
         Workspace workspace;
         const auto out = workspace.path() / "data";
@@ -322,24 +340,31 @@ SCENARIO("duplicates occur within a file, across files, in other spellings and d
                 std::set<BusinessKey> seen_here;
                 for (const auto& line : lines_of(out / "events" / name)) {
                     const Values values(line);
-                    const auto validation = reference::validate_and_cleanse(values.raw(), ids, assumed_now);
+                    const auto validation =
+                        reference::validate_and_cleanse(values.raw(), ids, assumed_now);
                     if (!validation.cleansed) continue;
                     const auto& event = *validation.cleansed;
-                    const BusinessKey key{event.user, event.episode, event.event_type, event.timestamp};
+                    const BusinessKey key{event.user, event.episode, event.event_type,
+                                          event.timestamp};
                     if (!seen_here.insert(key).second) ++repeats_within_a_file;
                     files_of_key[key].insert(name);
-                    spellings_of_key[key].insert(*values.text[0] + "|" + *values.text[1] + "|" + *values.text[2] +
-                                                 "|" + *values.text[3]);
+                    spellings_of_key[key].insert(*values.text[0] + "|" + *values.text[1] + "|" +
+                                                 *values.text[2] + "|" + *values.text[3]);
                     if (event.duration) durations_of_key[key].insert(*event.duration);
                 }
             }
             const auto some_key_has_several = [](const auto& by_key) {
-                return std::any_of(by_key.begin(), by_key.end(), [](const auto& entry) { return entry.second.size() > 1; });
+                return std::any_of(by_key.begin(), by_key.end(),
+                                   [](const auto& entry) { return entry.second.size() > 1; });
             };
             THEN("some key repeats within a file") { REQUIRE(repeats_within_a_file > 0); }
             THEN("some key occurs in two files") { REQUIRE(some_key_has_several(files_of_key)); }
-            THEN("some key is spelled in two ways") { REQUIRE(some_key_has_several(spellings_of_key)); }
-            THEN("some key occurs with two durations") { REQUIRE(some_key_has_several(durations_of_key)); }
+            THEN("some key is spelled in two ways") {
+                REQUIRE(some_key_has_several(spellings_of_key));
+            }
+            THEN("some key occurs with two durations") {
+                REQUIRE(some_key_has_several(durations_of_key));
+            }
         }
     }
 }
@@ -358,17 +383,21 @@ SCENARIO("valid rows include the spellings that normalisation must absorb", "[ge
                     if (!reference::validate(values.raw(), ids, assumed_now).empty()) continue;
                     const auto& [type, user, episode, timestamp, duration] = values.text;
                     if (*user != reference::trim(*user)) spellings.insert("padded user_id");
-                    if (*episode != reference::trim(*episode)) spellings.insert("padded episode_id");
-                    if (*type != reference::to_string(*reference::parse_event_type(*type))) spellings.insert("event_type");
+                    if (*episode != reference::trim(*episode))
+                        spellings.insert("padded episode_id");
+                    if (*type != reference::to_string(*reference::parse_event_type(*type)))
+                        spellings.insert("event_type");
                     if (timestamp->ends_with("Z")) spellings.insert("Z");
                     if (timestamp->size() == 25) spellings.insert("offset");
                     const auto object = nlohmann::json::parse(line);
                     if (object["duration"].is_string()) spellings.insert("duration string");
                 }
             }
-            THEN("padded ids, other event type spellings, Z, offsets and string durations all occur") {
-                REQUIRE(std::set<std::string>{"padded user_id", "padded episode_id", "event_type", "Z", "offset",
-                                              "duration string"} == spellings);
+            THEN(
+                "padded ids, other event type spellings, Z, offsets and string durations all "
+                "occur") {
+                REQUIRE(std::set<std::string>{"padded user_id", "padded episode_id", "event_type",
+                                              "Z", "offset", "duration string"} == spellings);
             }
         }
     }
@@ -413,14 +442,30 @@ SCENARIO("bad options are refused as usage errors with one line", "[generate]") 
         GenerateOptions options = small_options(workspace.path() / "data");
         const int which = GENERATE(range(0, 8));
         switch (which) {
-            case 0: options.days = 0; break;
-            case 1: options.events_per_day = -1; break;
-            case 2: options.users = 0; break;
-            case 3: options.episodes = 0; break;
-            case 4: options.defect_rate = 1.5; break;
-            case 5: options.duplicate_rate = std::nan(""); break;
-            case 6: options.start = std::chrono::year{2024} / 2 / 30; break;
-            default: options.out.clear(); break;
+            case 0:
+                options.days = 0;
+                break;
+            case 1:
+                options.events_per_day = -1;
+                break;
+            case 2:
+                options.users = 0;
+                break;
+            case 3:
+                options.episodes = 0;
+                break;
+            case 4:
+                options.defect_rate = 1.5;
+                break;
+            case 5:
+                options.duplicate_rate = std::nan("");
+                break;
+            case 6:
+                options.start = std::chrono::year{2024} / 2 / 30;
+                break;
+            default:
+                options.out.clear();
+                break;
         }
         WHEN("generate runs") {
             const auto result = generate(options);
@@ -461,8 +506,8 @@ SCENARIO("generating over an earlier dataset replaces it", "[generate]") {
             shorter.days = 2;
             REQUIRE(generate(shorter));
             THEN("only its 2 event files remain") {
-                REQUIRE(std::vector<std::string>{"2024-08-01/events.json", "2024-08-02/events.json"} ==
-                        event_files(out));
+                REQUIRE(std::vector<std::string>{"2024-08-01/events.json",
+                                                 "2024-08-02/events.json"} == event_files(out));
                 REQUIRE(2 == expected_of(out)["files"].size());
             }
         }
@@ -500,7 +545,8 @@ GenerateOptions week_options(const fs::path& out) {
 
 }  // namespace
 
-SCENARIO("daily volume follows a weekly rhythm and grows, averaging --events-per-day", "[generate]") {
+SCENARIO("daily volume follows a weekly rhythm and grows, averaging --events-per-day",
+         "[generate]") {
     GIVEN("a generated week") {
         Workspace workspace;
         const auto out = workspace.path() / "data";
@@ -513,18 +559,23 @@ SCENARIO("daily volume follows a weekly rhythm and grows, averaging --events-per
                 REQUIRE(35000 == total);
             }
             THEN("the weekend (Sat 08-03, Sun 08-04) is quieter than the weekdays around it") {
-                REQUIRE(files["2024-08-03/events.json"].get<int>() < files["2024-08-02/events.json"].get<int>());
-                REQUIRE(files["2024-08-04/events.json"].get<int>() < files["2024-08-05/events.json"].get<int>());
+                REQUIRE(files["2024-08-03/events.json"].get<int>() <
+                        files["2024-08-02/events.json"].get<int>());
+                REQUIRE(files["2024-08-04/events.json"].get<int>() <
+                        files["2024-08-05/events.json"].get<int>());
             }
             THEN("a later Thursday holds more than the first (growth)") {
-                REQUIRE(files["2024-08-01/events.json"].get<int>() < files["2024-08-07/events.json"].get<int>() + 1);
-                REQUIRE(files["2024-08-05/events.json"].get<int>() > files["2024-08-01/events.json"].get<int>());
+                REQUIRE(files["2024-08-01/events.json"].get<int>() <
+                        files["2024-08-07/events.json"].get<int>() + 1);
+                REQUIRE(files["2024-08-05/events.json"].get<int>() >
+                        files["2024-08-01/events.json"].get<int>());
             }
         }
     }
 }
 
-SCENARIO("listen-through differs by country and completes rarely run past the episode", "[generate]") {
+SCENARIO("listen-through differs by country and completes rarely run past the episode",
+         "[generate]") {
     GIVEN("a generated week") {
         Workspace workspace;
         const auto out = workspace.path() / "data";
@@ -532,14 +583,17 @@ SCENARIO("listen-through differs by country and completes rarely run past the ep
         WHEN("the complete events are read") {
             const auto episodes = episodes_of(out);
             std::map<std::string, int> length;
-            for (const auto& episode : episodes) length[episode.episode_id] = episode.duration_seconds;
+            for (const auto& episode : episodes)
+                length[episode.episode_id] = episode.duration_seconds;
             int completes = 0;
             int past = 0;
             for (const auto& name : event_files(out)) {
                 for (const auto& line : lines_of(out / "events" / name)) {
                     const auto object = nlohmann::json::parse(line);
-                    if (object["event_type"] != "complete" || !object["duration"].is_number_integer() ||
-                        !object["episode_id"].is_string() || !length.contains(object["episode_id"])) {
+                    if (object["event_type"] != "complete" ||
+                        !object["duration"].is_number_integer() ||
+                        !object["episode_id"].is_string() ||
+                        !length.contains(object["episode_id"])) {
                         continue;
                     }
                     ++completes;
@@ -585,7 +639,8 @@ SCENARIO("a few defect codes are common and others rare, every one present", "[g
     }
 }
 
-SCENARIO("users are active on some days, not all, and listen in their local evening", "[generate]") {
+SCENARIO("users are active on some days, not all, and listen in their local evening",
+         "[generate]") {
     GIVEN("a generated week") {
         Workspace workspace;
         const auto out = workspace.path() / "data";
@@ -605,7 +660,8 @@ SCENARIO("users are active on some days, not all, and listen in their local even
                 const auto instant = reference::parse_timestamp(stamp);
                 if (!instant) continue;
                 days_of_user[object["user_id"]].insert(name.substr(0, 10));
-                ++hours_of_country[country_of[object["user_id"]]][static_cast<std::size_t>(*instant % 86400 / 3600)];
+                ++hours_of_country[country_of[object["user_id"]]]
+                                  [static_cast<std::size_t>(*instant % 86400 / 3600)];
             }
         }
         THEN("fewer than half of the users who listen at all do so on all 7 days") {
@@ -615,11 +671,12 @@ SCENARIO("users are active on some days, not all, and listen in their local even
         }
         THEN("the US peaks in the UTC small hours and Japan around UTC noon") {
             const auto peak = [](const std::array<int, 24>& hours) {
-                return static_cast<int>(std::max_element(hours.begin(), hours.end()) - hours.begin());
+                return static_cast<int>(std::max_element(hours.begin(), hours.end()) -
+                                        hours.begin());
             };
             const int us = peak(hours_of_country["US"]);
             const int jp = peak(hours_of_country["JP"]);
-            REQUIRE((us <= 4 || us >= 23));  // 19-23 local at UTC-5
+            REQUIRE((us <= 4 || us >= 23));   // 19-23 local at UTC-5
             REQUIRE((jp >= 10 && jp <= 14));  // 19-23 local at UTC+9
         }
     }
@@ -631,12 +688,14 @@ SCENARIO("a new episode is most popular around its release day", "[generate]") {
         const auto out = workspace.path() / "data";
         REQUIRE(generate(week_options(out)));
         std::map<std::string, std::string> released;
-        for (const auto& row : csv_rows(out / "reference" / "episodes.csv")) released[row.at(0)] = row.at(3);
+        for (const auto& row : csv_rows(out / "reference" / "episodes.csv"))
+            released[row.at(0)] = row.at(3);
         std::map<std::string, std::map<std::string, int>> plays;  // episode -> day -> events
         for (const auto& name : event_files(out)) {
             for (const auto& line : lines_of(out / "events" / name)) {
                 const auto object = nlohmann::json::parse(line);
-                if (object["episode_id"].is_string()) ++plays[object["episode_id"]][name.substr(0, 10)];
+                if (object["episode_id"].is_string())
+                    ++plays[object["episode_id"]][name.substr(0, 10)];
             }
         }
         THEN("some episodes are released during the week, with no event before their release") {

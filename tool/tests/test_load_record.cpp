@@ -45,7 +45,8 @@ SCENARIO("a recorded name with other content refuses the run", "[load]") {
         write_file(dir / "loading/a.json", "{}\n{}\n");
         record["a.json"] = {"a.json", "2024-08-01 00:00:00.000000", 1, 3,
                             podcast::sha256_hex("{}\n")};
-        const auto names = podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
+        const auto names =
+            podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
         REQUIRE_FALSE(names.has_value());
         REQUIRE(ExitCode::refused == names.error().code);
         REQUIRE_THAT(names.error().message,
@@ -56,7 +57,8 @@ SCENARIO("a recorded name with other content refuses the run", "[load]") {
         write_file(dir / "loading/a.json", "[]\n");
         record["a.json"] = {"a.json", "2001-01-01 00:00:00.000000", 1, 3,
                             podcast::sha256_hex("{}\n")};
-        const auto names = podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
+        const auto names =
+            podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
         REQUIRE_FALSE(names.has_value());
         REQUIRE_THAT(names.error().message, Catch::Contains("was changed since"));
     }
@@ -64,7 +66,8 @@ SCENARIO("a recorded name with other content refuses the run", "[load]") {
         write_file(dir / "loading/a.json", "{}\n");
         record["a.json"] = {"a.json", "2001-01-01 00:00:00.000000", 1, 3,
                             podcast::sha256_hex("{}\n")};
-        const auto names = podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
+        const auto names =
+            podcast::new_event_files(dir / "loading", {listed(dir, "a.json")}, record);
         REQUIRE(names.has_value());
         REQUIRE(names->empty());
     }
@@ -78,16 +81,19 @@ SCENARIO("the load manifest lists the checked files, a marked file read from a c
         write_file(loading / "b.json", "\xEF\xBB\xBF{}\n");
         const fs::path manifest = dir / "state/load_manifest.csv";
         const auto written = podcast::write_load_manifest(
-            manifest, loading,
-            {{"a.json", 1, 3, "aa", false}, {"b.json", 1, 6, "bb", true}});
+            manifest, loading, {{"a.json", 1, 3, "aa", false}, {"b.json", 1, 6, "bb", true}});
         REQUIRE(written.has_value());
         THEN("one CSV line per file, the path quoted") {
             const std::string quoted_dir =
                 "\"" + dir.path().string() + "/it's \"\"here\"\"/a.json\"";
-            REQUIRE("filename,row_count,byte_count,sha256,read_path\n"
-                    "a.json,1,3,aa," + quoted_dir + "\n"
-                    "b.json,1,6,bb,\"" + (dir / "state/unmarked/b.json").string() + "\"\n" ==
-                    read_file(manifest));
+            REQUIRE(
+                "filename,row_count,byte_count,sha256,read_path\n"
+                "a.json,1,3,aa," +
+                    quoted_dir +
+                    "\n"
+                    "b.json,1,6,bb,\"" +
+                    (dir / "state/unmarked/b.json").string() + "\"\n" ==
+                read_file(manifest));
         }
         THEN("the copy lacks only the mark") {
             REQUIRE("{}\n" == read_file(dir / "state/unmarked/b.json"));

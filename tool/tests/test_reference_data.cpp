@@ -30,8 +30,7 @@ std::string episodes_with_duration(const std::string& duration) {
 
 }  // namespace
 
-SCENARIO("columns are found by header name, in any order, extra columns dropped",
-         "[reference]") {
+SCENARIO("columns are found by header name, in any order, extra columns dropped", "[reference]") {
     REQUIRE(std::string("user_id,signup_date,country\r\n"
                         "\"user_1\",\"2023-01-27\",\"DE\"\r\n") ==
             normalised_or_error("country,extra,user_id,signup_date\nDE,x,user_1,2023-01-27\n",
@@ -51,12 +50,11 @@ SCENARIO("titles keep commas, quotes, line breaks and unicode", "[reference]") {
 
 SCENARIO("a byte-order mark, CRLF line ends and blank lines are accepted", "[reference]") {
     REQUIRE(std::string("user_id,signup_date,country\r\n\"u1\",\"2023-01-27\",\"DE\"\r\n") ==
-            normalised_or_error("\xEF\xBB\xBFuser_id,signup_date,country\r\n\r\nu1,2023-01-27,DE\r\n",
-                                users()));
+            normalised_or_error(
+                "\xEF\xBB\xBFuser_id,signup_date,country\r\n\r\nu1,2023-01-27,DE\r\n", users()));
 }
 
-SCENARIO("duration_seconds must be a positive 32-bit integer written as digits",
-         "[reference]") {
+SCENARIO("duration_seconds must be a positive 32-bit integer written as digits", "[reference]") {
     for (const char* bad : {"40.5", "1e3", "4e3", "-5", "0", "99999999999", " 40", "40 ", "+40",
                             "0x10", "2147483648"}) {
         INFO(bad);
@@ -99,30 +97,29 @@ SCENARIO("dates must be real calendar dates", "[reference]") {
 SCENARIO("malformed records name their physical line", "[reference]") {
     WHEN("a record has fewer values than the header, after a quoted line break") {
         THEN("its starting line is named") {
-            REQUIRE(std::string("reference file ref/episodes.csv, line 4: 4 values, the header "
-                                "has 5 columns") ==
-                    normalised_or_error(
-                        "episode_id,podcast_id,title,release_date,duration_seconds\n"
-                        "ep_1,p,\"two\nlines\",2023-07-17,60\n"
-                        "ep_2,p,t,2023-07-17\n",
-                        episodes()));
+            REQUIRE(
+                std::string("reference file ref/episodes.csv, line 4: 4 values, the header "
+                            "has 5 columns") ==
+                normalised_or_error("episode_id,podcast_id,title,release_date,duration_seconds\n"
+                                    "ep_1,p,\"two\nlines\",2023-07-17,60\n"
+                                    "ep_2,p,t,2023-07-17\n",
+                                    episodes()));
         }
     }
     WHEN("a quote appears inside an unquoted value") {
         THEN("the line is named") {
-            REQUIRE_THAT(normalised_or_error("user_id,signup_date,country\nu\"1,2023-01-27,DE\n",
-                                             users()),
-                         Catch::StartsWith("reference file ref/users.csv, line 2: not CSV"));
+            REQUIRE_THAT(
+                normalised_or_error("user_id,signup_date,country\nu\"1,2023-01-27,DE\n", users()),
+                Catch::StartsWith("reference file ref/users.csv, line 2: not CSV"));
         }
     }
 }
 
-SCENARIO("ids with surrounding whitespace, 'null' and invalid UTF-8 are refused",
-         "[reference]") {
-    REQUIRE_THAT(normalised_or_error("user_id,signup_date,country\n\" u1\",2023-01-27,DE\n",
-                                     users()),
-                 Catch::StartsWith("reference file ref/users.csv, line 2, column user_id: an id "
-                                   "must not start or end with whitespace"));
+SCENARIO("ids with surrounding whitespace, 'null' and invalid UTF-8 are refused", "[reference]") {
+    REQUIRE_THAT(
+        normalised_or_error("user_id,signup_date,country\n\" u1\",2023-01-27,DE\n", users()),
+        Catch::StartsWith("reference file ref/users.csv, line 2, column user_id: an id "
+                          "must not start or end with whitespace"));
     REQUIRE_THAT(normalised_or_error("user_id,signup_date,country\nu1,2023-01-27,NULL\n", users()),
                  Catch::Contains("column country: value 'NULL' would load as NULL"));
     REQUIRE(std::string("reference file ref/users.csv, line 2, column country: not valid UTF-8") ==

@@ -40,7 +40,8 @@ RawEvent valid_pause() {
 
 std::vector<std::string> codes_of(const RawEvent& row) {
     std::vector<std::string> names;
-    for (const ValidationCode code : validate(row, known_ids(), now)) names.emplace_back(to_string(code));
+    for (const ValidationCode code : validate(row, known_ids(), now))
+        names.emplace_back(to_string(code));
     return names;
 }
 
@@ -57,13 +58,15 @@ std::vector<User> two_users() { return {{"user_1", "DE"}, {"user_2", "US"}}; }
 std::vector<Episode> episodes(int count) {
     std::vector<Episode> result;
     for (int i = 1; i <= count; ++i) {
-        result.push_back({"ep_" + std::to_string(i), "podcast_1", "Episode " + std::to_string(i), 100});
+        result.push_back(
+            {"ep_" + std::to_string(i), "podcast_1", "Episode " + std::to_string(i), 100});
     }
     return result;
 }
 
 RawEvent event(std::string_view type, std::string_view user, std::string_view episode,
-               std::string_view timestamp, std::optional<std::string_view> duration = std::nullopt) {
+               std::string_view timestamp,
+               std::optional<std::string_view> duration = std::nullopt) {
     return RawEvent{type, user, episode, timestamp, duration};
 }
 
@@ -76,11 +79,15 @@ SCENARIO("a null user_id is user_id_missing, an empty one is not", "[reference]"
         RawEvent row = valid_play();
         WHEN("user_id is null") {
             row.user_id = std::nullopt;
-            THEN("the row is user_id_missing") { REQUIRE(Codes{"user_id_missing"} == codes_of(row)); }
+            THEN("the row is user_id_missing") {
+                REQUIRE(Codes{"user_id_missing"} == codes_of(row));
+            }
         }
         WHEN("user_id is an empty string") {
             row.user_id = "";
-            THEN("the row is user_id_blank instead") { REQUIRE(Codes{"user_id_blank"} == codes_of(row)); }
+            THEN("the row is user_id_blank instead") {
+                REQUIRE(Codes{"user_id_blank"} == codes_of(row));
+            }
         }
     }
 }
@@ -104,21 +111,28 @@ SCENARIO("a null episode_id is episode_id_missing, an empty one is not", "[refer
         RawEvent row = valid_play();
         WHEN("episode_id is null") {
             row.episode_id = std::nullopt;
-            THEN("the row is episode_id_missing") { REQUIRE(Codes{"episode_id_missing"} == codes_of(row)); }
+            THEN("the row is episode_id_missing") {
+                REQUIRE(Codes{"episode_id_missing"} == codes_of(row));
+            }
         }
         WHEN("episode_id is an empty string") {
             row.episode_id = "";
-            THEN("the row is episode_id_blank instead") { REQUIRE(Codes{"episode_id_blank"} == codes_of(row)); }
+            THEN("the row is episode_id_blank instead") {
+                REQUIRE(Codes{"episode_id_blank"} == codes_of(row));
+            }
         }
     }
 }
 
-SCENARIO("an episode_id of only whitespace is episode_id_blank, a padded id is not", "[reference]") {
+SCENARIO("an episode_id of only whitespace is episode_id_blank, a padded id is not",
+         "[reference]") {
     GIVEN("a valid play") {
         RawEvent row = valid_play();
         WHEN("episode_id is spaces") {
             row.episode_id = "   ";
-            THEN("the row is episode_id_blank") { REQUIRE(Codes{"episode_id_blank"} == codes_of(row)); }
+            THEN("the row is episode_id_blank") {
+                REQUIRE(Codes{"episode_id_blank"} == codes_of(row));
+            }
         }
         WHEN("episode_id is a known id with a leading space") {
             row.episode_id = " ep_2";
@@ -138,7 +152,9 @@ SCENARIO("a null event_type is event_type_missing, an empty one is not", "[refer
         }
         WHEN("event_type is an empty string") {
             row.event_type = "";
-            THEN("the row is event_type_invalid instead") { REQUIRE(Codes{"event_type_invalid"} == codes_of(row)); }
+            THEN("the row is event_type_invalid instead") {
+                REQUIRE(Codes{"event_type_invalid"} == codes_of(row));
+            }
         }
     }
 }
@@ -149,7 +165,9 @@ SCENARIO("an unknown event_type is event_type_invalid, another spelling of a kno
         RawEvent row = valid_play();
         WHEN("event_type is stop") {
             row.event_type = "stop";
-            THEN("the row is event_type_invalid") { REQUIRE(Codes{"event_type_invalid"} == codes_of(row)); }
+            THEN("the row is event_type_invalid") {
+                REQUIRE(Codes{"event_type_invalid"} == codes_of(row));
+            }
         }
         WHEN("event_type is complete in capitals and padded") {
             row.event_type = " COMPLETE\t";
@@ -163,11 +181,15 @@ SCENARIO("a null timestamp is timestamp_missing, an empty one is not", "[referen
         RawEvent row = valid_play();
         WHEN("timestamp is null") {
             row.timestamp = std::nullopt;
-            THEN("the row is timestamp_missing") { REQUIRE(Codes{"timestamp_missing"} == codes_of(row)); }
+            THEN("the row is timestamp_missing") {
+                REQUIRE(Codes{"timestamp_missing"} == codes_of(row));
+            }
         }
         WHEN("timestamp is an empty string") {
             row.timestamp = "";
-            THEN("the row is timestamp_malformed instead") { REQUIRE(Codes{"timestamp_malformed"} == codes_of(row)); }
+            THEN("the row is timestamp_malformed instead") {
+                REQUIRE(Codes{"timestamp_malformed"} == codes_of(row));
+            }
         }
     }
 }
@@ -177,7 +199,9 @@ SCENARIO("a date that does not exist is timestamp_malformed, a leap day is not",
         RawEvent row = valid_play();
         WHEN("the timestamp is on February 30") {
             row.timestamp = "2024-02-30T10:00:00";
-            THEN("the row is timestamp_malformed") { REQUIRE(Codes{"timestamp_malformed"} == codes_of(row)); }
+            THEN("the row is timestamp_malformed") {
+                REQUIRE(Codes{"timestamp_malformed"} == codes_of(row));
+            }
         }
         WHEN("the timestamp is on February 29 of a leap year") {
             row.timestamp = "2024-02-29T10:00:00";
@@ -192,15 +216,21 @@ SCENARIO("an instant before 2000 or after now is timestamp_out_of_range, the bou
         RawEvent row = valid_play();
         WHEN("the instant is one second before 2000") {
             row.timestamp = "1999-12-31T23:59:59Z";
-            THEN("the row is timestamp_out_of_range") { REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row)); }
+            THEN("the row is timestamp_out_of_range") {
+                REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row));
+            }
         }
         WHEN("a local time in 2000 is 1999 in UTC") {
             row.timestamp = "2000-01-01T01:00:00+02:00";
-            THEN("the row is timestamp_out_of_range") { REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row)); }
+            THEN("the row is timestamp_out_of_range") {
+                REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row));
+            }
         }
         WHEN("the instant is one second after now") {
             row.timestamp = "2024-09-01T00:00:01";
-            THEN("the row is timestamp_out_of_range") { REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row)); }
+            THEN("the row is timestamp_out_of_range") {
+                REQUIRE(Codes{"timestamp_out_of_range"} == codes_of(row));
+            }
         }
         WHEN("the instant is exactly 2000-01-01T00:00:00Z") {
             row.timestamp = "2000-01-01T00:00:00Z";
@@ -218,7 +248,9 @@ SCENARIO("a play without duration is duration_missing, a pause without one is no
         RawEvent row = valid_play();
         row.duration = std::nullopt;
         WHEN("it is validated") {
-            THEN("the row is duration_missing") { REQUIRE(Codes{"duration_missing"} == codes_of(row)); }
+            THEN("the row is duration_missing") {
+                REQUIRE(Codes{"duration_missing"} == codes_of(row));
+            }
         }
         WHEN("its event_type is pause instead") {
             row.event_type = "pause";
@@ -234,7 +266,9 @@ SCENARIO("a complete with a non-integer duration is duration_invalid, zero-padde
         row.event_type = "complete";
         WHEN("its duration is 12.5") {
             row.duration = "12.5";
-            THEN("the row is duration_invalid") { REQUIRE(Codes{"duration_invalid"} == codes_of(row)); }
+            THEN("the row is duration_invalid") {
+                REQUIRE(Codes{"duration_invalid"} == codes_of(row));
+            }
         }
         WHEN("its duration is the string 0120") {
             row.duration = "0120";
@@ -243,13 +277,16 @@ SCENARIO("a complete with a non-integer duration is duration_invalid, zero-padde
     }
 }
 
-SCENARIO("a seek with a duration is duration_unexpected, a seek without one is not", "[reference]") {
+SCENARIO("a seek with a duration is duration_unexpected, a seek without one is not",
+         "[reference]") {
     GIVEN("a seek") {
         RawEvent row = valid_pause();
         row.event_type = "seek";
         WHEN("its duration is 30") {
             row.duration = "30";
-            THEN("the row is duration_unexpected") { REQUIRE(Codes{"duration_unexpected"} == codes_of(row)); }
+            THEN("the row is duration_unexpected") {
+                REQUIRE(Codes{"duration_unexpected"} == codes_of(row));
+            }
         }
         WHEN("its duration is null") {
             THEN("the row is valid") { REQUIRE(Codes{} == codes_of(row)); }
@@ -264,12 +301,15 @@ SCENARIO("a seek with a duration is duration_unexpected, a seek without one is n
     }
 }
 
-SCENARIO("a user_id not in users is unknown_user_id, ids match after trimming only", "[reference]") {
+SCENARIO("a user_id not in users is unknown_user_id, ids match after trimming only",
+         "[reference]") {
     GIVEN("a valid play") {
         RawEvent row = valid_play();
         WHEN("user_id differs from a known id in case") {
             row.user_id = "User_1";
-            THEN("the row is unknown_user_id") { REQUIRE(Codes{"unknown_user_id"} == codes_of(row)); }
+            THEN("the row is unknown_user_id") {
+                REQUIRE(Codes{"unknown_user_id"} == codes_of(row));
+            }
         }
         WHEN("user_id is a known id padded with whitespace") {
             row.user_id = " user_2 ";
@@ -282,12 +322,15 @@ SCENARIO("a user_id not in users is unknown_user_id, ids match after trimming on
     }
 }
 
-SCENARIO("an episode_id not in episodes is unknown_episode_id, a padded known id is not", "[reference]") {
+SCENARIO("an episode_id not in episodes is unknown_episode_id, a padded known id is not",
+         "[reference]") {
     GIVEN("a valid play") {
         RawEvent row = valid_play();
         WHEN("episode_id is ep_3") {
             row.episode_id = "ep_3";
-            THEN("the row is unknown_episode_id") { REQUIRE(Codes{"unknown_episode_id"} == codes_of(row)); }
+            THEN("the row is unknown_episode_id") {
+                REQUIRE(Codes{"unknown_episode_id"} == codes_of(row));
+            }
         }
         WHEN("episode_id is ep_2 followed by a tab") {
             row.episode_id = "ep_2\t";
@@ -301,21 +344,24 @@ SCENARIO("several codes of one row come in the contract's order", "[reference]")
         WHEN("every value is null") {
             const RawEvent row{};
             THEN("the four missing codes are listed in order") {
-                REQUIRE(Codes{"user_id_missing", "episode_id_missing", "event_type_missing", "timestamp_missing"} ==
-                        codes_of(row));
+                REQUIRE(Codes{"user_id_missing", "episode_id_missing", "event_type_missing",
+                              "timestamp_missing"} == codes_of(row));
             }
         }
         WHEN("a play has an unknown user, a far-future timestamp and a bad duration") {
             const RawEvent row = event("play", "user_9", "ep_1", "2099-01-01T00:00:00", "abc");
             THEN("out of range, then the duration, then the reference check") {
-                REQUIRE(Codes{"timestamp_out_of_range", "duration_invalid", "unknown_user_id"} == codes_of(row));
+                REQUIRE(Codes{"timestamp_out_of_range", "duration_invalid", "unknown_user_id"} ==
+                        codes_of(row));
             }
         }
-        WHEN("a row has a blank user, an invalid type, a malformed timestamp and an unknown episode") {
+        WHEN(
+            "a row has a blank user, an invalid type, a malformed timestamp and an unknown "
+            "episode") {
             const RawEvent row = event("plya", "", "ep_0", "malformed-date", "5");
             THEN("the codes follow the table") {
-                REQUIRE(Codes{"user_id_blank", "event_type_invalid", "timestamp_malformed", "unknown_episode_id"} ==
-                        codes_of(row));
+                REQUIRE(Codes{"user_id_blank", "event_type_invalid", "timestamp_malformed",
+                              "unknown_episode_id"} == codes_of(row));
             }
         }
     }
@@ -374,13 +420,13 @@ SCENARIO("hours, minutes and seconds stay on the clock", "[reference]") {
 
 SCENARIO("anything but the exact shape is a malformed timestamp", "[reference]") {
     GIVEN("a text close to a valid timestamp") {
-        const std::string text = GENERATE(as<std::string>{}, "", "malformed-date", "2024-08-01 10:00:00",
-                                          "2024-08-01T10:00", "2024-08-01T10:00:00.5", "2024-08-01T10:00:00 ",
-                                          " 2024-08-01T10:00:00", "2024-08-01t10:00:00", "2024-08-01T10:00:00z",
-                                          "2024-08-01T10:00:00+0200", "2024-08-01T10:00:00+02", "2024-8-01T10:00:00",
-                                          "2024-08-01", "2024/08/01T10:00:00", "2024-13-01T10:00:00",
-                                          "2024-00-10T10:00:00", "2024-08-00T10:00:00", "1722506400",
-                                          "+2024-08-01T10:00:00", "2024-08-01T10:00:00Z+02:00");
+        const std::string text = GENERATE(
+            as<std::string>{}, "", "malformed-date", "2024-08-01 10:00:00", "2024-08-01T10:00",
+            "2024-08-01T10:00:00.5", "2024-08-01T10:00:00 ", " 2024-08-01T10:00:00",
+            "2024-08-01t10:00:00", "2024-08-01T10:00:00z", "2024-08-01T10:00:00+0200",
+            "2024-08-01T10:00:00+02", "2024-8-01T10:00:00", "2024-08-01", "2024/08/01T10:00:00",
+            "2024-13-01T10:00:00", "2024-00-10T10:00:00", "2024-08-00T10:00:00", "1722506400",
+            "+2024-08-01T10:00:00", "2024-08-01T10:00:00Z+02:00");
         WHEN("it is parsed") {
             THEN("it does not parse") { REQUIRE(std::nullopt == parse_timestamp(text)); }
         }
@@ -450,7 +496,9 @@ SCENARIO("within one file the later line of a duplicate survives", "[reference]"
         truth.add_row(event("complete", "user_1", "ep_1", "2024-08-01T10:00:00", "30"));
         WHEN("the expected answers are computed") {
             const auto expected = truth.expected_json();
-            THEN("q2 uses the second line's duration") { REQUIRE(0.3 == expected["q2"][0]["avg_listen_through_rate"]); }
+            THEN("q2 uses the second line's duration") {
+                REQUIRE(0.3 == expected["q2"][0]["avg_listen_through_rate"]);
+            }
         }
     }
 }
@@ -474,16 +522,21 @@ SCENARIO("spellings of one business key are one event", "[reference]") {
     }
 }
 
-SCENARIO("q1 counts completions in the 7 UTC days ending on the latest event's date", "[reference]") {
+SCENARIO("q1 counts completions in the 7 UTC days ending on the latest event's date",
+         "[reference]") {
     GIVEN("completions 7 days and 6 days before the latest event") {
         GroundTruth truth(two_users(), episodes(2), now);
         truth.begin_file("a.json");
-        truth.add_row(event("complete", "user_1", "ep_1", "2024-08-03T23:59:59", "100"));  // as_of - 7
-        truth.add_row(event("complete", "user_1", "ep_2", "2024-08-04T00:00:00", "100"));  // as_of - 6
-        truth.add_row(event("pause", "user_2", "ep_1", "2024-08-09T23:30:00-02:00"));      // 08-10 UTC
+        truth.add_row(
+            event("complete", "user_1", "ep_1", "2024-08-03T23:59:59", "100"));  // as_of - 7
+        truth.add_row(
+            event("complete", "user_1", "ep_2", "2024-08-04T00:00:00", "100"));        // as_of - 6
+        truth.add_row(event("pause", "user_2", "ep_1", "2024-08-09T23:30:00-02:00"));  // 08-10 UTC
         WHEN("the expected answers are computed") {
             const auto expected = truth.expected_json();
-            THEN("the as-of date is the latest event's UTC date") { REQUIRE("2024-08-10" == expected["q1"]["as_of"]); }
+            THEN("the as-of date is the latest event's UTC date") {
+                REQUIRE("2024-08-10" == expected["q1"]["as_of"]);
+            }
             THEN("only the completion 6 days before counts") {
                 REQUIRE(1 == expected["q1"]["rows"].size());
                 REQUIRE("ep_2" == expected["q1"]["rows"][0]["episode_id"]);
@@ -506,8 +559,8 @@ SCENARIO("q1 ranks by completions, then episode_id in byte order, and keeps 10",
             THEN("ranks 1 to 10 are ep_12, then ep_1, ep_10, ep_11, ep_2 ... ep_7") {
                 std::vector<std::string> ids;
                 for (const auto& row : rows) ids.push_back(row["episode_id"]);
-                REQUIRE(std::vector<std::string>{"ep_12", "ep_1", "ep_10", "ep_11", "ep_2", "ep_3", "ep_4", "ep_5",
-                                                 "ep_6", "ep_7"} == ids);
+                REQUIRE(std::vector<std::string>{"ep_12", "ep_1", "ep_10", "ep_11", "ep_2", "ep_3",
+                                                 "ep_4", "ep_5", "ep_6", "ep_7"} == ids);
                 REQUIRE(10 == rows.back()["rank"]);
                 REQUIRE(2 == rows.front()["completions"]);
             }
@@ -540,11 +593,13 @@ SCENARIO("q3 counts users who played 3 distinct episodes on one UTC day", "[refe
         truth.begin_file("a.json");
         truth.add_row(event("play", "user_1", "ep_1", "2024-08-01T00:00:00", "10"));
         truth.add_row(event("complete", "user_1", "ep_2", "2024-08-01T12:00:00", "10"));
-        truth.add_row(event("play", "user_1", "ep_3", "2024-08-02T01:00:00+02:00", "10"));  // 08-01 UTC
+        truth.add_row(
+            event("play", "user_1", "ep_3", "2024-08-02T01:00:00+02:00", "10"));  // 08-01 UTC
         truth.add_row(event("play", "user_2", "ep_1", "2024-08-01T10:00:00", "10"));
         truth.add_row(event("play", "user_2", "ep_2", "2024-08-01T10:00:00", "10"));
-        truth.add_row(event("pause", "user_2", "ep_3", "2024-08-01T10:00:00"));               // not a listen
-        truth.add_row(event("play", "user_2", "ep_3", "2024-08-01T23:00:00-02:00", "10"));  // 08-02 UTC
+        truth.add_row(event("pause", "user_2", "ep_3", "2024-08-01T10:00:00"));  // not a listen
+        truth.add_row(
+            event("play", "user_2", "ep_3", "2024-08-01T23:00:00-02:00", "10"));  // 08-02 UTC
         WHEN("the expected answers are computed") {
             THEN("one user counts") { REQUIRE(1 == truth.expected_json()["q3"]["users"]); }
         }
@@ -564,7 +619,8 @@ SCENARIO("every validation code is counted, zeros included", "[reference]") {
                 for (const ValidationCode code : all_validation_codes) {
                     const std::string name(to_string(code));
                     INFO(name);
-                    REQUIRE((code == ValidationCode::user_id_missing ? 1 : 0) == expected["validation_codes"][name]);
+                    REQUIRE((code == ValidationCode::user_id_missing ? 1 : 0) ==
+                            expected["validation_codes"][name]);
                 }
                 REQUIRE(1 == expected["invalid_rows"]);
                 REQUIRE(2 == expected["files"]["a.json"]);
@@ -595,7 +651,9 @@ SCENARIO("files must arrive in name order", "[reference]") {
         GroundTruth truth(two_users(), episodes(1), now);
         truth.begin_file("2024-08-02/events.json");
         WHEN("an earlier file name follows") {
-            THEN("it is refused") { REQUIRE_THROWS_AS(truth.begin_file("2024-08-01/events.json"), std::logic_error); }
+            THEN("it is refused") {
+                REQUIRE_THROWS_AS(truth.begin_file("2024-08-01/events.json"), std::logic_error);
+            }
         }
     }
 }
@@ -604,11 +662,14 @@ SCENARIO("files must arrive in name order", "[reference]") {
 
 SCENARIO("interaction_id is the first 31 hex digits of the key's md5, exact beyond 64 bits",
          "[reference][analytics]") {
-    GIVEN("the key user_1|ep_1|play|2024-08-01T08:00:00, whose md5 starts 3ce9288902d5f72874c261bcef4c81b") {
+    GIVEN(
+        "the key user_1|ep_1|play|2024-08-01T08:00:00, whose md5 starts "
+        "3ce9288902d5f72874c261bcef4c81b") {
         InteractionIdHasher hash;
         WHEN("its id is computed from the UTC instant and from the formatted timestamp") {
             const InteractionId from_instant = hash("user_1", "ep_1", EventType::play, 1722499200);
-            const InteractionId from_text = hash("user_1", "ep_1", EventType::play, "2024-08-01T08:00:00");
+            const InteractionId from_text =
+                hash("user_1", "ep_1", EventType::play, "2024-08-01T08:00:00");
             THEN("both are that hex number, printed exactly in decimal") {
                 REQUIRE("5060269191665851007670766867968215067" == to_decimal(from_instant));
                 REQUIRE("5060269191665851007670766867968215067" == to_decimal(from_text));
@@ -627,7 +688,8 @@ SCENARIO("expected.json states the fact's smallest and largest id and a checksum
         truth.add_row(event("complete", "user_9", "ep_1", "2024-08-01T09:30:00Z", "120"));
         WHEN("the expected answers are computed") {
             const auto ids = nlohmann::json::parse(truth.expected_json()["interaction_ids"].dump());
-            THEN("min and max are decimal strings, the checksum the sum of each id mod 1000000007") {
+            THEN(
+                "min and max are decimal strings, the checksum the sum of each id mod 1000000007") {
                 REQUIRE(nlohmann::json{{"min", "5060269191665851007670766867968215067"},
                                        {"max", "19897437494111852416571084204693343461"},
                                        {"sum_mod_1000000007", 227225777 + 355509736}} == ids);
@@ -644,7 +706,8 @@ SCENARIO("expected.json has no ids when no event is valid", "[reference][analyti
         WHEN("the expected answers are computed") {
             const auto ids = nlohmann::json::parse(truth.expected_json()["interaction_ids"].dump());
             THEN("min and max are null and the checksum zero") {
-                REQUIRE(nlohmann::json{{"min", nullptr}, {"max", nullptr}, {"sum_mod_1000000007", 0}} == ids);
+                REQUIRE(nlohmann::json{
+                            {"min", nullptr}, {"max", nullptr}, {"sum_mod_1000000007", 0}} == ids);
             }
         }
     }

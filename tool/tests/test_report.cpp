@@ -15,8 +15,8 @@ namespace {
 nlohmann::json json_report(const std::filesystem::path& warehouse,
                            std::optional<std::string> as_of) {
     std::ostringstream out;
-    const auto done =
-        podcast::report(ReportOptions{warehouse, std::move(as_of), ReportFormat::json, std::nullopt}, out);
+    const auto done = podcast::report(
+        ReportOptions{warehouse, std::move(as_of), ReportFormat::json, std::nullopt}, out);
     REQUIRE(done.has_value());
     return nlohmann::json::parse(out.str());
 }
@@ -71,7 +71,8 @@ SCENARIO("the default report is aligned text tables under headings", "[report]")
     podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
     REQUIRE(podcast::report(
-        ReportOptions{dir / "warehouse.duckdb", std::nullopt, ReportFormat::table, std::nullopt}, out));
+        ReportOptions{dir / "warehouse.duckdb", std::nullopt, ReportFormat::table, std::nullopt},
+        out));
     REQUIRE_THAT(out.str(),
                  Catch::Contains("Users who listened to 3 or more different episodes in one day\n"
                                  "users\n"
@@ -88,20 +89,20 @@ podcast::Result<void> report_to(const std::filesystem::path& warehouse, ReportFo
 
 }  // namespace
 
-SCENARIO("--format csv without --section is refused with the list of sections",
-         "[report][edge]") {
+SCENARIO("--format csv without --section is refused with the list of sections", "[report][edge]") {
     GIVEN("a warehouse") {
         TempDir dir;
         podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
         WHEN("the report is asked as CSV with no section") {
             std::ostringstream out;
-            const auto done = report_to(dir / "warehouse.duckdb", ReportFormat::csv, std::nullopt, out);
+            const auto done =
+                report_to(dir / "warehouse.duckdb", ReportFormat::csv, std::nullopt, out);
             THEN("it fails as a usage error naming --section and the sections, printing nothing") {
                 REQUIRE(!done.has_value());
                 REQUIRE(podcast::ExitCode::usage == done.error().code);
-                REQUIRE_THAT(done.error().message, Catch::Contains("--section") &&
-                                                       Catch::Contains("daily_activity") &&
-                                                       Catch::Contains("q1_top_completed_episodes"));
+                REQUIRE_THAT(done.error().message,
+                             Catch::Contains("--section") && Catch::Contains("daily_activity") &&
+                                 Catch::Contains("q1_top_completed_episodes"));
                 REQUIRE(std::string::npos == done.error().message.find('\n'));
                 REQUIRE(out.str().empty());
             }
@@ -116,14 +117,16 @@ SCENARIO("an unknown --section is refused with the list of sections", "[report][
     const auto done = report_to(dir / "warehouse.duckdb", ReportFormat::table, "q9", out);
     REQUIRE(!done.has_value());
     REQUIRE(podcast::ExitCode::usage == done.error().code);
-    REQUIRE_THAT(done.error().message, Catch::Contains("'q9'") && Catch::Contains("q2_listen_through_by_country"));
+    REQUIRE_THAT(done.error().message,
+                 Catch::Contains("'q9'") && Catch::Contains("q2_listen_through_by_country"));
 }
 
 SCENARIO("--format csv --section writes that one table alone", "[report]") {
     TempDir dir;
     podcast::testing::create_fake_report_warehouse(dir / "warehouse.duckdb");
     std::ostringstream out;
-    REQUIRE(report_to(dir / "warehouse.duckdb", ReportFormat::csv, "q2_listen_through_by_country", out));
+    REQUIRE(report_to(dir / "warehouse.duckdb", ReportFormat::csv, "q2_listen_through_by_country",
+                      out));
     REQUIRE("country,avg_listen_through_rate,completions\nNL,0.75,4\n" == out.str());
 }
 
@@ -136,7 +139,8 @@ SCENARIO("the text report shows rates as percentages and states the as-of date a
     REQUIRE_THAT(out.str(), Catch::Contains("NL                         75.0%            4"));
     REQUIRE_THAT(out.str(), Catch::Contains("As of 2024-08-09") &&
                                 Catch::Contains("7-day window 2024-08-03 to 2024-08-09"));
-    REQUIRE_THAT(out.str(), Catch::Contains("Events from 2024-08-03 06:00:00 to 2024-08-09 21:00:00 UTC"));
+    REQUIRE_THAT(out.str(),
+                 Catch::Contains("Events from 2024-08-03 06:00:00 to 2024-08-09 21:00:00 UTC"));
 }
 
 SCENARIO("the JSON report carries the resolved as-of date and its window", "[report]") {
@@ -182,7 +186,8 @@ SCENARIO("the HTML report is one page with the chart library inlined", "[report]
                 REQUIRE(page.starts_with("<!DOCTYPE html>"));
                 REQUIRE(std::string::npos == page.find("<script src"));
                 REQUIRE(std::string::npos == page.find("<link"));
-                REQUIRE_THAT(page, Catch::Contains("/* vega-lite ") && Catch::Contains("/* vega-embed "));
+                REQUIRE_THAT(page,
+                             Catch::Contains("/* vega-lite ") && Catch::Contains("/* vega-embed "));
             }
             THEN("it states the as-of date and asks for SVG charts") {
                 REQUIRE_THAT(page, Catch::Contains("As of <b>2024-08-09</b>"));

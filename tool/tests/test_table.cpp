@@ -122,7 +122,8 @@ SCENARIO("CSV tells NULL from the empty string", "[output]") {
 SCENARIO("JSON keeps integers beyond 64 bits and JSON cells exactly", "[output]") {
     Table table;
     table.columns = {{"h", ColumnKind::integer}, {"l", ColumnKind::json}};
-    table.rows = {{std::string("170141183460469231731687303715884105727"), std::string("[\"a\",{\"k\":1}]")}};
+    table.rows = {
+        {std::string("170141183460469231731687303715884105727"), std::string("[\"a\",{\"k\":1}]")}};
     REQUIRE("[{\"h\":170141183460469231731687303715884105727,\"l\":[\"a\",{\"k\":1}]}]\n" ==
             printed(table, OutputFormat::json));
 }

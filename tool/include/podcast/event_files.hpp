@@ -48,7 +48,7 @@ struct CheckedFile {
     std::string name;
     std::int64_t rows = 0;
     std::uintmax_t bytes = 0;
-    std::string sha256;  // of the whole content, 64 lower-case hex digits
+    std::string sha256;            // of the whole content, 64 lower-case hex digits
     bool byte_order_mark = false;  // the content starts with one (UTF-8's EF BB BF)
 };
 

@@ -28,8 +28,8 @@ struct ReferenceColumn {
 };
 
 struct ReferenceFile {
-    std::string_view name;                    // users.csv
-    std::vector<ReferenceColumn> columns;     // canonical order; the first is the key
+    std::string_view name;                 // users.csv
+    std::vector<ReferenceColumn> columns;  // canonical order; the first is the key
 };
 
 // users.csv and episodes.csv, with their required columns.

@@ -1,8 +1,8 @@
 #pragma once
 // The C++ reference implementation of docs/data-contract.md: the parse rules, the validation
-// codes, deduplication, the three analysis answers and the sessions. `podcast generate` runs it over the
-// text it writes to produce expected.json. The dbt models implement the same contract in SQL,
-// independently, and the differential test compares the two; so this code follows the
+// codes, deduplication, the three analysis answers and the sessions. `podcast generate` runs it
+// over the text it writes to produce expected.json. The dbt models implement the same contract in
+// SQL, independently, and the differential test compares the two; so this code follows the
 // contract's wording, not the SQL.
 #include <array>
 #include <cstdint>
@@ -38,13 +38,13 @@ enum class ValidationCode : std::uint8_t {
 inline constexpr std::size_t validation_code_count = 14;
 
 inline constexpr std::array<ValidationCode, validation_code_count> all_validation_codes{
-    ValidationCode::user_id_missing,     ValidationCode::user_id_blank,
-    ValidationCode::episode_id_missing,  ValidationCode::episode_id_blank,
-    ValidationCode::event_type_missing,  ValidationCode::event_type_invalid,
-    ValidationCode::timestamp_missing,   ValidationCode::timestamp_malformed,
+    ValidationCode::user_id_missing,        ValidationCode::user_id_blank,
+    ValidationCode::episode_id_missing,     ValidationCode::episode_id_blank,
+    ValidationCode::event_type_missing,     ValidationCode::event_type_invalid,
+    ValidationCode::timestamp_missing,      ValidationCode::timestamp_malformed,
     ValidationCode::timestamp_out_of_range, ValidationCode::duration_missing,
-    ValidationCode::duration_invalid,    ValidationCode::duration_unexpected,
-    ValidationCode::unknown_user_id,     ValidationCode::unknown_episode_id,
+    ValidationCode::duration_invalid,       ValidationCode::duration_unexpected,
+    ValidationCode::unknown_user_id,        ValidationCode::unknown_episode_id,
 };
 
 // The code exactly as the warehouse spells it ("user_id_missing").
@@ -127,7 +127,9 @@ public:
     std::optional<std::int32_t> find(std::string_view id) const;
     bool contains(std::string_view id) const { return find(id).has_value(); }
     std::int32_t size() const { return static_cast<std::int32_t>(ids_.size()); }
-    const std::string& id(std::int32_t index) const { return ids_[static_cast<std::size_t>(index)]; }
+    const std::string& id(std::int32_t index) const {
+        return ids_[static_cast<std::size_t>(index)];
+    }
 
 private:
     struct Slot {
@@ -154,9 +156,9 @@ struct CleansedEvent {
 };
 
 struct Validation {
-    std::vector<ValidationCode> codes;         // empty when the row is valid
-    std::optional<std::int64_t> timestamp;     // the parsed instant, valid row or not
-    std::optional<CleansedEvent> cleansed;     // set exactly when codes is empty
+    std::vector<ValidationCode> codes;      // empty when the row is valid
+    std::optional<std::int64_t> timestamp;  // the parsed instant, valid row or not
+    std::optional<CleansedEvent> cleansed;  // set exactly when codes is empty
 };
 
 // Validation and cleansing with the same parse functions, so that a valid row always cleanses.

@@ -19,31 +19,33 @@ SCENARIO("Each column is normalised", "[cleanse]") {
     GIVEN("valid events with padded ids, mixed-case types, offsets and string durations") {
         auto& ws = once([] {
             auto workspace = std::make_unique<Workspace>();
-            workspace->drop("2024-08-01/events.json",
-                            event_line(" Play\t", " user_1 ", "ep_1  ", "2024-08-01T10:00:00+02:00", "120") +
-                                event_line("PAUSE", "user_2", "ep_2", "2024-08-01T03:30:00-05:30", nullptr) +
-                                event_line("complete", "user_3", "ep_3", "2024-08-01T23:59:59Z", 7000));
+            workspace->drop(
+                "2024-08-01/events.json",
+                event_line(" Play\t", " user_1 ", "ep_1  ", "2024-08-01T10:00:00+02:00", "120") +
+                    event_line("PAUSE", "user_2", "ep_2", "2024-08-01T03:30:00-05:30", nullptr) +
+                    event_line("complete", "user_3", "ep_3", "2024-08-01T23:59:59Z", 7000));
             (void)workspace->run();
             return workspace;
         });
         WHEN("the pipeline runs") {
             THEN("ids are trimmed, types lower-cased, times in UTC, durations integers") {
-                REQUIRE(std::vector<std::string>{
-                            "play|user_1|ep_1|2024-08-01T08:00:00|120|2024-08-01/events.json|1",
-                            "pause|user_2|ep_2|2024-08-01T09:00:00|NULL|2024-08-01/events.json|2",
-                            "complete|user_3|ep_3|2024-08-01T23:59:59|7000|2024-08-01/events.json|3"} ==
-                        rows_as_text(ws->query(cleansed_rows)));
+                REQUIRE(
+                    std::vector<std::string>{
+                        "play|user_1|ep_1|2024-08-01T08:00:00|120|2024-08-01/events.json|1",
+                        "pause|user_2|ep_2|2024-08-01T09:00:00|NULL|2024-08-01/events.json|2",
+                        "complete|user_3|ep_3|2024-08-01T23:59:59|7000|2024-08-01/events.json|3"} ==
+                    rows_as_text(ws->query(cleansed_rows)));
             }
             THEN("the columns have the design's types") {
-                REQUIRE(std::vector<std::string>{
-                            "event_type|ENUM('play', 'pause', 'seek', 'complete')",
-                            "user_id|VARCHAR", "episode_id|VARCHAR", "timestamp|TIMESTAMP",
-                            "duration|INTEGER"} ==
-                        rows_as_text(ws->query(
-                            "select column_name, data_type from information_schema.columns "
-                            "where table_schema = 'silver' and table_name = 'cleansed_events' "
-                            "and column_name in ('event_type', 'user_id', 'episode_id', "
-                            "'timestamp', 'duration') order by ordinal_position")));
+                REQUIRE(
+                    std::vector<std::string>{"event_type|ENUM('play', 'pause', 'seek', 'complete')",
+                                             "user_id|VARCHAR", "episode_id|VARCHAR",
+                                             "timestamp|TIMESTAMP", "duration|INTEGER"} ==
+                    rows_as_text(ws->query(
+                        "select column_name, data_type from information_schema.columns "
+                        "where table_schema = 'silver' and table_name = 'cleansed_events' "
+                        "and column_name in ('event_type', 'user_id', 'episode_id', "
+                        "'timestamp', 'duration') order by ordinal_position")));
             }
         }
     }
@@ -53,20 +55,22 @@ SCENARIO("Duplicates within a file keep the later line", "[cleanse]") {
     GIVEN("one file with the same event three times, written differently") {
         auto& ws = once([] {
             auto workspace = std::make_unique<Workspace>();
-            workspace->drop("2024-08-01/events.json",
-                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
-                                event_line("PLAY", " user_1", "ep_1", "2024-08-01T08:00:00Z", 20) +
-                                event_line("pause", "user_1", "ep_1", "2024-08-01T08:05:00", nullptr) +
-                                event_line("play", "user_1", "ep_1 ", "2024-08-01T09:00:00+01:00", 30));
+            workspace->drop(
+                "2024-08-01/events.json",
+                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                    event_line("PLAY", " user_1", "ep_1", "2024-08-01T08:00:00Z", 20) +
+                    event_line("pause", "user_1", "ep_1", "2024-08-01T08:05:00", nullptr) +
+                    event_line("play", "user_1", "ep_1 ", "2024-08-01T09:00:00+01:00", 30));
             (void)workspace->run();
             return workspace;
         });
         WHEN("the pipeline runs") {
             THEN("one row survives per business key: the last line's") {
-                REQUIRE(std::vector<std::string>{
-                            "play|user_1|ep_1|2024-08-01T08:00:00|30|2024-08-01/events.json|4",
-                            "pause|user_1|ep_1|2024-08-01T08:05:00|NULL|2024-08-01/events.json|3"} ==
-                        rows_as_text(ws->query(cleansed_rows)));
+                REQUIRE(
+                    std::vector<std::string>{
+                        "play|user_1|ep_1|2024-08-01T08:00:00|30|2024-08-01/events.json|4",
+                        "pause|user_1|ep_1|2024-08-01T08:05:00|NULL|2024-08-01/events.json|3"} ==
+                    rows_as_text(ws->query(cleansed_rows)));
             }
         }
     }
@@ -128,30 +132,33 @@ SCENARIO("No invalid row reaches silver, and silver counts the distinct valid ev
     GIVEN("valid, invalid and duplicate rows over two runs") {
         auto& ws = once([] {
             auto workspace = std::make_unique<Workspace>();
-            workspace->drop("2024-08-01/events.json",
-                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
-                                event_line("play", nullptr, "ep_1", "2024-08-01T08:00:00", 10) +
-                                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 0) +
-                                event_line("seek", "user_1", "ep_1", "2024-08-01T08:01:00", nullptr));
+            workspace->drop(
+                "2024-08-01/events.json",
+                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                    event_line("play", nullptr, "ep_1", "2024-08-01T08:00:00", 10) +
+                    event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 0) +
+                    event_line("seek", "user_1", "ep_1", "2024-08-01T08:01:00", nullptr));
             (void)workspace->run();
-            workspace->drop("2024-08-02/events.json",
-                            event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 12) +
-                                event_line("play", "user_1", "ep_9", "2024-08-02T08:00:00", 10) +
-                                event_line("complete", "user_2", "ep_2", "2024-08-02T08:00:00", 1800));
+            workspace->drop(
+                "2024-08-02/events.json",
+                event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 12) +
+                    event_line("play", "user_1", "ep_9", "2024-08-02T08:00:00", 10) +
+                    event_line("complete", "user_2", "ep_2", "2024-08-02T08:00:00", 1800));
             (void)workspace->run();
             return workspace;
         });
         WHEN("the pipeline has run twice") {
             THEN("silver holds the distinct business keys of the valid rows") {
                 REQUIRE(3 == ws->count("select count(*) from silver.cleansed_events"));
-                REQUIRE(ws->count("select count(*) from (select distinct trim(user_id), "
-                                  "trim(episode_id), lower(trim(event_type)), timestamp from "
-                                  "bronze.raw_events_validated where len(validation_errors) = 0)") ==
-                        ws->count("select count(*) from silver.cleansed_events"));
+                REQUIRE(
+                    ws->count("select count(*) from (select distinct trim(user_id), "
+                              "trim(episode_id), lower(trim(event_type)), timestamp from "
+                              "bronze.raw_events_validated where len(validation_errors) = 0)") ==
+                    ws->count("select count(*) from silver.cleansed_events"));
             }
             THEN("no row of silver comes from an invalid raw row") {
-                REQUIRE(0 == ws->count(
-                                  "select count(*) from silver.cleansed_events c join "
+                REQUIRE(0 ==
+                        ws->count("select count(*) from silver.cleansed_events c join "
                                   "bronze.raw_events_validated v using (filename, line_number) "
                                   "where len(v.validation_errors) > 0"));
             }
@@ -205,9 +212,10 @@ SCENARIO("Runs killed after their load are completed by the next run, as a full 
     }
 }
 
-SCENARIO("An incremental run tests the rows written since the last successful run, and still "
-         "finds a duplicate of an older row",
-         "[cleanse]") {
+SCENARIO(
+    "An incremental run tests the rows written since the last successful run, and still "
+    "finds a duplicate of an older row",
+    "[cleanse]") {
     GIVEN("a successful run, then a duplicate of its cleansed row written later (as a bug would)") {
         struct State {
             std::unique_ptr<Workspace> workspace;

@@ -46,9 +46,10 @@ std::string read_file(const fs::path& path) {
 
 }  // namespace
 
-SCENARIO("Landing the loading directory, a folder inside it or its parent is refused and removes "
-         "nothing",
-         "[edge][load]") {
+SCENARIO(
+    "Landing the loading directory, a folder inside it or its parent is refused and removes "
+    "nothing",
+    "[edge][load]") {
     GIVEN("a loading directory holding a loaded file") {
         struct State {
             std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
@@ -168,9 +169,9 @@ SCENARIO("A loading directory whose path holds glob characters is refused before
         }
         WHEN("files are landed into it") {
             ws.stage("2024-08-01/events.json", one_event("user_3"));
-            const auto landed = run_podcast_binary(
-                {"land", ws.staging().string(), "--data-dir", loading.string(), "--warehouse",
-                 ws.warehouse().string()});
+            const auto landed =
+                run_podcast_binary({"land", ws.staging().string(), "--data-dir", loading.string(),
+                                    "--warehouse", ws.warehouse().string()});
             THEN("land refuses too, before moving anything") {
                 REQUIRE(exit_refused == landed.exit_code);
                 REQUIRE(fs::exists(ws.staging() / "2024-08-01" / "events.json"));
@@ -242,9 +243,8 @@ SCENARIO("A file of only blank lines is recorded as loaded, so the next run has 
 SCENARIO("A line that is not strict RFC 8259 JSON fails the whole load, naming file and line",
          "[edge][load]") {
     const std::string valid = one_event("user_1", 1);
-    const std::string keys =
-        R"("event_type": "play", "user_id": "user_1", "episode_id": "ep_1", )"
-        R"("timestamp": "2024-08-01T08:00:00")";
+    const std::string keys = R"("event_type": "play", "user_id": "user_1", "episode_id": "ep_1", )"
+                             R"("timestamp": "2024-08-01T08:00:00")";
     const auto [form, line] = GENERATE_COPY(table<std::string, std::string>({
         {"a trailing comma", "{" + keys + R"(, "duration": 60,})"},
         {"NaN", "{" + keys + R"(, "duration": NaN})"},
@@ -262,13 +262,16 @@ SCENARIO("A line that is not strict RFC 8259 JSON fails the whole load, naming f
         {"a duplicate key", "{" + keys + R"(, "duration": 60, "user_id": "user_2"})"},
         {"invalid UTF-8", "{" + keys + ", \"duration\": \"\xff\xfe\"}"},
         {"an overlong UTF-8 encoding", "{" + keys + ", \"duration\": \"\xc0\xaf\"}"},
-        {"a raw control character", "{" + keys + ", \"duration\": \"6\x01" "0\"}"},
+        {"a raw control character", "{" + keys +
+                                        ", \"duration\": \"6\x01"
+                                        "0\"}"},
         {"a lone surrogate escape", "{" + keys + R"(, "duration": "\ud800"})"},
         {"a truncated object", "{" + keys + R"(, "duration": 6)"},
         {"an array", R"([1, 2, 3])"},
         {"a bare string", R"("play")"},
         {"True instead of true", "{" + keys + R"(, "duration": True})"},
-        {"a byte-order mark not at the file's start", "\xEF\xBB\xBF{" + keys + R"(, "duration": 60})"},
+        {"a byte-order mark not at the file's start",
+         "\xEF\xBB\xBF{" + keys + R"(, "duration": 60})"},
     }));
     GIVEN("a valid file and a file whose line 2 has " + form) {
         Workspace ws;
@@ -330,9 +333,11 @@ SCENARIO("A line over the 16 MiB limit fails the load naming file and line, with
         Workspace ws;
         const std::string pad(std::size_t{17} << 20, 'x');
         ws.drop("2024-08-01/events.json",
-                one_event() + R"({"event_type": "play", "user_id": "user_1", "episode_id": )"
-                              R"("ep_1", "timestamp": "2024-08-01T08:01:00", "duration": 1, )"
-                              R"("pad": ")" + pad + "\"}\n");
+                one_event() +
+                    R"({"event_type": "play", "user_id": "user_1", "episode_id": )"
+                    R"("ep_1", "timestamp": "2024-08-01T08:01:00", "duration": 1, )"
+                    R"("pad": ")" +
+                    pad + "\"}\n");
         WHEN("the pipeline runs") {
             const auto run = ws.run();
             THEN("it is refused, naming the limit") {
@@ -393,8 +398,7 @@ SCENARIO("An event file whose name is unsafe to quote is refused before anything
     }
 }
 
-SCENARIO("Files that are not *.json are named by the run, not skipped in silence",
-         "[edge][load]") {
+SCENARIO("Files that are not *.json are named by the run, not skipped in silence", "[edge][load]") {
     GIVEN("a loading directory with an event file and a compressed one") {
         Workspace ws;
         ws.drop("2024-08-01/events.json", one_event("user_1"));

@@ -98,8 +98,8 @@ SCENARIO("A query reading a file outside the warehouse is refused", "[edge][quer
         std::ofstream(outside) << "secret\nvalue\n";
         for (const std::string function : {"read_text", "read_csv"}) {
             WHEN("podcast query calls " + function + " on it") {
-                const auto outcome =
-                    podcast_query(*ws, "select * from " + function + "('" + outside.string() + "')");
+                const auto outcome = podcast_query(
+                    *ws, "select * from " + function + "('" + outside.string() + "')");
                 THEN("it fails in one line without the file's content") {
                     REQUIRE(0 != outcome.exit_code);
                     REQUIRE(1 == lines_in(outcome.output));
@@ -182,12 +182,11 @@ SCENARIO("Every DuckDB type renders in CSV and table output", "[edge][query]") {
                     format);
                 THEN("every value is printed") {
                     REQUIRE(0 == outcome.exit_code);
-                    REQUIRE_THAT(outcome.output, Catch::Contains("[a, b]") &&
-                                                     Catch::Contains("{'k': 1}") &&
-                                                     Catch::Contains("{1=2}") &&
-                                                     Catch::Contains("2024-08-01 10:00:00+00") &&
-                                                     Catch::Contains(
-                                                         "170141183460469231731687303715884105727"));
+                    REQUIRE_THAT(outcome.output,
+                                 Catch::Contains("[a, b]") && Catch::Contains("{'k': 1}") &&
+                                     Catch::Contains("{1=2}") &&
+                                     Catch::Contains("2024-08-01 10:00:00+00") &&
+                                     Catch::Contains("170141183460469231731687303715884105727"));
                 }
             }
         }
@@ -215,11 +214,12 @@ SCENARIO("A unicode column lines up in the table output", "[edge][query]") {
                 *ws, "select * from (values ('héllo', 1), ('日本', 2), ('ab', 3)) v(name, n)");
             THEN("every column starts at the same display column") {
                 REQUIRE(0 == outcome.exit_code);
-                REQUIRE("name   n\n"
-                        "-----  -\n"
-                        "héllo  1\n"
-                        "日本   2\n"
-                        "ab     3\n" == outcome.output);
+                REQUIRE(
+                    "name   n\n"
+                    "-----  -\n"
+                    "héllo  1\n"
+                    "日本   2\n"
+                    "ab     3\n" == outcome.output);
             }
         }
     }
@@ -232,8 +232,9 @@ SCENARIO("A DuckDB error is printed once, in one line, without hints", "[edge][q
             const auto outcome = podcast_query(*ws, "selec 1");
             THEN("one line names the error once, with no LINE excerpt or hint") {
                 REQUIRE(0 != outcome.exit_code);
-                REQUIRE("podcast: query failed: Parser Error: syntax error at or near \"selec\"\n" ==
-                        outcome.output);
+                REQUIRE(
+                    "podcast: query failed: Parser Error: syntax error at or near \"selec\"\n" ==
+                    outcome.output);
             }
         }
     }
@@ -246,12 +247,11 @@ SCENARIO("A torn last line of the runs log is skipped and the next record is int
         const fs::path log = podcast::runs_log_for(ws->warehouse());
         std::ofstream(log, std::ios::app) << "{\"outcome\":\"succ";
         WHEN("status reads it") {
-            const auto status = run_podcast_binary(
-                {"status", "--json", "--warehouse", ws->warehouse().string()});
+            const auto status =
+                run_podcast_binary({"status", "--json", "--warehouse", ws->warehouse().string()});
             THEN("the last good record is shown") {
                 REQUIRE(0 == status.exit_code);
-                REQUIRE("success" ==
-                        nlohmann::json::parse(status.output)["last_run"]["outcome"]);
+                REQUIRE("success" == nlohmann::json::parse(status.output)["last_run"]["outcome"]);
             }
         }
         WHEN("another run appends its record") {

@@ -126,7 +126,8 @@ SCENARIO("A line missing a key fails the whole load and loads nothing", "[load]"
             s.ws->drop("2024-08-03/events.json",
                        valid_events(2, 3) +
                            R"({"event_type": "play", "user_id": "user_1", "episode_id": "ep_1", )"
-                           R"("timestamp": "2024-08-03T10:00:00"})" "\n");
+                           R"("timestamp": "2024-08-03T10:00:00"})"
+                           "\n");
             s.failed = s.ws->run();
             return s;
         });
@@ -158,9 +159,9 @@ SCENARIO("A line that is not JSON fails the whole load and loads nothing", "[loa
         auto& state = once([] {
             State s;
             s.ws->drop("2024-08-01/events.json", valid_events(10, 1));
-            s.ws->drop("2024-08-02/events.json",
-                       valid_events(1, 2) + "{\"event_type\": \"play\", oops\n" +
-                           valid_events(1, 2));
+            s.ws->drop(
+                "2024-08-02/events.json",
+                valid_events(1, 2) + "{\"event_type\": \"play\", oops\n" + valid_events(1, 2));
             s.failed = s.ws->run();
             return s;
         });
@@ -187,7 +188,8 @@ SCENARIO("Extra keys are ignored", "[load]") {
             workspace->drop("2024-08-01/events.json",
                             R"({"client": "ios", "event_type": "play", "user_id": "user_1", )"
                             R"("episode_id": "ep_1", "timestamp": "2024-08-01T08:00:00", )"
-                            R"("duration": 60, "extra": {"nested": [1, 2]}})" "\n");
+                            R"("duration": 60, "extra": {"nested": [1, 2]}})"
+                            "\n");
             (void)workspace->run();
             return workspace;
         });

@@ -8,20 +8,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <type_traits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "../temp_dir.hpp"
 #include "podcast/database.hpp"
 #include "podcast/process.hpp"
 #include "podcast/table.hpp"
-#include "../temp_dir.hpp"
 #include "project.hpp"
 
 namespace podcast::integration {
@@ -118,10 +118,14 @@ public:
     // podcast run on this workspace, "now" pinned, with any extra arguments.
     [[nodiscard]] CommandOutcome run(std::vector<std::string> extra = {}) const {
         std::vector<std::string> arguments{"run",
-                                           "--reference-dir", reference().string(),
-                                           "--data-dir", loading().string(),
-                                           "--warehouse", warehouse().string(),
-                                           "--var", "now=" + std::string(pinned_now)};
+                                           "--reference-dir",
+                                           reference().string(),
+                                           "--data-dir",
+                                           loading().string(),
+                                           "--warehouse",
+                                           warehouse().string(),
+                                           "--var",
+                                           "now=" + std::string(pinned_now)};
         arguments.insert(arguments.end(), extra.begin(), extra.end());
         return run_podcast_binary(arguments);
     }
@@ -130,16 +134,16 @@ public:
     // step leaves behind (bronze.raw_events committed, nothing downstream).
     [[nodiscard]] CommandOutcome load_only() const {
         const fs::path project = project_root() / "warehouse";
-        return run_capturing(ProcessSpec{
-            project_root() / ".venv/bin/dbt",
-            {"run", "--select", "raw_events", "--project-dir", project.string(), "--profiles-dir",
-             project.string()},
-            project,
-            {{"PODCAST_WAREHOUSE", warehouse().string()},
-             {"PODCAST_DATA_DIR", loading().string()},
-             {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
-             {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
-             {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
+        return run_capturing(
+            ProcessSpec{project_root() / ".venv/bin/dbt",
+                        {"run", "--select", "raw_events", "--project-dir", project.string(),
+                         "--profiles-dir", project.string()},
+                        project,
+                        {{"PODCAST_WAREHOUSE", warehouse().string()},
+                         {"PODCAST_DATA_DIR", loading().string()},
+                         {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
+                         {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
+                         {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
     }
 
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
@@ -253,7 +257,7 @@ private:
 // A WHEN may still act (a query, a run with other vars) when that is cheap or it has one THEN:
 // its action is repeated for each THEN below it.
 template <class Build>
-    requires std::is_empty_v<Build> && std::is_invocable_v<Build>
+requires std::is_empty_v<Build> && std::is_invocable_v<Build>
 auto& once(Build build) {
     static auto value = build();
     return value;
