@@ -245,6 +245,17 @@ std::vector<std::string> archived_keys(const Workspace& ws) {
                                  archived(ws, "cleansed_events") + " order by all"));
 }
 
+// A run of dbt with nothing new (another var, the same meaning), then a full refresh, each with the
+// holdings after it: neither may change the tables or the archive.
+template <class State>
+void rerun_then_full_refresh(State& state, const std::string& now) {
+    state.more_exit_codes.push_back(
+        run_retained(*state.ws, now, 20, {"--var", "session_gap_minutes=30"}).exit_code);
+    state.after_rerun = holdings(*state.ws);
+    state.more_exit_codes.push_back(run_retained(*state.ws, now, 20, {"--full-refresh"}).exit_code);
+    state.after_refresh = holdings(*state.ws);
+}
+
 }  // namespace
 
 SCENARIO("Forty days loaded day by day keep a 20-day window and archive the rest, once",
@@ -275,13 +286,7 @@ SCENARIO("Forty days loaded day by day keep a 20-day window and archive the rest
             state.keys = archived_keys(*state.ws);
             state.nothing_new = run_retained(*state.ws, now, 20);
             state.after_nothing_new = holdings(*state.ws);
-            // A run of dbt with nothing new (another var, the same meaning), then a full refresh.
-            state.more_exit_codes.push_back(
-                run_retained(*state.ws, now, 20, {"--var", "session_gap_minutes=30"}).exit_code);
-            state.after_rerun = holdings(*state.ws);
-            state.more_exit_codes.push_back(
-                run_retained(*state.ws, now, 20, {"--full-refresh"}).exit_code);
-            state.after_refresh = holdings(*state.ws);
+            rerun_then_full_refresh(state, now);
             state.reference = reference_for(state.dataset, now, state.window_start);
             return state;
         });
@@ -336,12 +341,7 @@ SCENARIO("Forty days loaded in one run keep a 20-day window and archive the rest
             state.after_run = holdings(*state.ws);
             state.rows = window_rows(*state.ws);
             state.keys = archived_keys(*state.ws);
-            state.more_exit_codes.push_back(
-                run_retained(*state.ws, now, 20, {"--var", "session_gap_minutes=30"}).exit_code);
-            state.after_rerun = holdings(*state.ws);
-            state.more_exit_codes.push_back(
-                run_retained(*state.ws, now, 20, {"--full-refresh"}).exit_code);
-            state.after_refresh = holdings(*state.ws);
+            rerun_then_full_refresh(state, now);
             state.reference = reference_for(state.dataset, now, state.window_start);
             return state;
         });
