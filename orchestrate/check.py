@@ -21,7 +21,8 @@ prepares first, as `dagster-dbt project prepare-and-package` would). Prints one 
                {"materialize": KEY, "success": true, "materialized": [...], "checks": [...],
                 "tags": {...}, "counts_before": {KEY: N}, "counts_after": {KEY: N}},
                {"tick": SENSOR, "materialized": [...], "checks": ["KEY:CHECK:pass", ...],
-                "checks_defined": N, "counts": {KEY: N}, "skip_reason": ...}]}
+                "checks_defined": N, "buildable": [KEY, ...], "counts": {KEY: N},
+                "skip_reason": ...}]}
 
 Exits 0 when it could drive everything (the runs' outcomes are in the JSON), 1 otherwise.
 """
@@ -160,6 +161,11 @@ def main() -> int:
                     ),
                     "skip_reason": tick.skip_message,
                     "checks_defined": len(list(warehouse_models.check_specs)),
+                    # The dbt models and seeds: the assets a run can materialize (dbt's sources,
+                    # such as silver.retention_record, are assets upstream of them, never built).
+                    "buildable": sorted(
+                        spec.key.to_user_string() for spec in warehouse_models.specs
+                    ),
                     "counts": materialization_counts(instance, all_keys),
                 }
             )
