@@ -159,7 +159,8 @@ bool last_build_succeeded_with(const std::filesystem::path& warehouse,
             last_build = std::move(parsed);
         }
     }
-    return last_build.is_object() &&
+    // A partial run builds only its selection: whatever it left out may be of older inputs.
+    return is_complete_run(last_build) &&
            last_build.value("outcome", "") == outcome_name(RunOutcome::success) &&
            last_build.value("inputs", "") == fingerprint;
 }

@@ -167,6 +167,7 @@ SCENARIO("data tests are scoped to rows written since the last successful run wi
         }
     }
 }
+
 SCENARIO("a partial run is never the run data tests look back to", "[run][select]") {
     GIVEN("a runs log: a complete success, then a later partial success with the same inputs") {
         TempDir dir;
@@ -199,16 +200,15 @@ SCENARIO("what a run builds from its inputs alone is in place after a successful
     TempDir dir;
     const auto warehouse = dir.path() / "w.duckdb";
     GIVEN("a successful run, then runs that never started dbt") {
-        write_file(podcast::runs_log_for(warehouse),
-                   R"({"outcome":"started","inputs":"abc"})"
-                   "\n"
-                   R"({"outcome":"success","inputs":"abc","select":"gold"})"
-                   "\n"
-                   R"({"outcome":"up to date","inputs":"abc"})"
-                   "\n"
-                   R"({"outcome":"refused"})"
-                   "\n");
-        THEN("the same inputs are in place, partial run or not; other inputs are not") {
+        write_file(podcast::runs_log_for(warehouse), R"({"outcome":"started","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"success","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"up to date","inputs":"abc"})"
+                                                     "\n"
+                                                     R"({"outcome":"refused"})"
+                                                     "\n");
+        THEN("the same inputs are in place; other inputs are not") {
             REQUIRE(podcast::last_build_succeeded_with(warehouse, "abc"));
             REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "other"));
         }
@@ -230,6 +230,19 @@ SCENARIO("what a run builds from its inputs alone is in place after a successful
                                                      R"({"outcome":"started","inputs":"abc"})"
                                                      "\n");
         THEN("nothing is in place") {
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "abc"));
+        }
+    }
+    GIVEN("a complete successful run, then a partial one (a selection) with new inputs") {
+        write_file(podcast::runs_log_for(warehouse),
+                   R"({"outcome":"success","inputs":"abc"})"
+                   "\n"
+                   R"({"outcome":"success","inputs":"def","select":["gold.q3"]})"
+                   "\n");
+        THEN(
+            "neither the new inputs nor the old are known to be in place: a selection builds only "
+            "its nodes, and the seeds may be of either") {
+            REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "def"));
             REQUIRE_FALSE(podcast::last_build_succeeded_with(warehouse, "abc"));
         }
     }

@@ -67,10 +67,10 @@ bool is_complete_run(const nlohmann::ordered_json& record);
 std::string tested_since(const std::filesystem::path& warehouse, const std::string& fingerprint,
                          bool full_refresh);
 
-// True when the last run on the warehouse that started dbt (complete or partial) succeeded with
-// the same inputs (fingerprint): whatever a run builds from the inputs alone (the reference data's
-// seeds and dimensions) is then in place as they would build it. A failed, killed or refused run,
-// or other inputs, since then: false.
+// True when the last run on the warehouse that started dbt was complete (no selection) and
+// succeeded with the same inputs (fingerprint): whatever a run builds from the inputs alone (the
+// reference data's seeds and dimensions) is then in place as they would build it. A partial,
+// failed or killed run, or other inputs, since then: false.
 bool last_build_succeeded_with(const std::filesystem::path& warehouse,
                                const std::string& fingerprint);
 
