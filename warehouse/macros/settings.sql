@@ -52,10 +52,21 @@
     {{ return(value) }}
 {%- endmacro %}
 
+{#- An environment variable `podcast run` sets for one run, or `default`;
+    read only when the SQL runs, never while dbt parses. dbt records every
+    variable a file reads at parse time and parses the file again when its
+    value changes: a new value each run would re-parse those files every run
+    (docs/performance.md). Nothing read here may decide a node's config,
+    refs or sources. -#}
+{% macro run_env_var(name, default='') -%}
+    {{ return(env_var(name, default) if execute else default) }}
+{%- endmacro %}
+
 {#- This run's load_at (UTC): the var load_at, else PODCAST_LOAD_AT (set by `podcast run`;
-    an environment variable keeps dbt's partial parsing valid), else dbt's start time. -#}
+    an environment variable, read only when the SQL runs, keeps dbt's partial parsing
+    valid), else dbt's start time. -#}
 {% macro load_at() -%}
-    {%- set value = timestamp_var('load_at') or env_var('PODCAST_LOAD_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {%- set value = timestamp_var('load_at') or run_env_var('PODCAST_LOAD_AT') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
     {%- if not is_timestamp(value) -%}{{ refuse_var('load_at', 'a timestamp YYYY-MM-DD HH:MM:SS', value) }}{%- endif -%}
     {{ return(value) }}
 {%- endmacro %}

@@ -221,6 +221,7 @@ SCENARIO(
             std::unique_ptr<Workspace> workspace;
             CommandOutcome first;
             CommandOutcome second;
+            std::string second_dbt_log;  // what dbt logged in the second run
             std::string second_uniqueness_sql;
             std::string second_accepted_values_sql;
             CommandOutcome refreshed;
@@ -239,7 +240,9 @@ SCENARIO(
                 "from silver.cleansed_events");
             s.workspace->drop("2024-08-02/events.json",
                               event_line("play", "user_2", "ep_2", "2024-08-02T08:00:00", 20));
+            const auto first_log_size = s.workspace->dbt_log().size();
             s.second = s.workspace->run();
+            s.second_dbt_log = s.workspace->dbt_log().substr(first_log_size);
             s.second_uniqueness_sql =
                 s.workspace->compiled_test_sql("unique_combination_cleansed_ev");
             s.second_accepted_values_sql =
@@ -259,6 +262,12 @@ SCENARIO(
             THEN("its per-row tests read only the rows written since the first run") {
                 REQUIRE(state.second_accepted_values_sql.find("where load_at > cast(") !=
                         std::string::npos);
+            }
+            THEN("dbt parses no file again: nothing that changes from run to run (the load's "
+                 "time, the tested-since filter) is read while dbt parses") {
+                REQUIRE(state.second_dbt_log.find("\"PartialParsingSkipParsing\"") !=
+                        std::string::npos);
+                REQUIRE(state.second_dbt_log.find("\"PartialParsingFile\"") == std::string::npos);
             }
             THEN("the duplicate fails the run, named by the uniqueness test") {
                 REQUIRE(0 != state.second.exit_code);

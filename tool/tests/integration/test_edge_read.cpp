@@ -315,7 +315,7 @@ SCENARIO("generate --days 0 says the least number of days plainly", "[edge][cli]
 }
 
 SCENARIO("podcast --help lists the exit codes", "[edge][cli]") {
-    for (const std::vector<std::string> arguments :
+    for (const std::vector<std::string>& arguments :
          {std::vector<std::string>{"--help"}, std::vector<std::string>{"query", "--help"}}) {
         const auto outcome = run_podcast_binary(arguments);
         REQUIRE(0 == outcome.exit_code);

@@ -764,7 +764,7 @@ SCENARIO("podcast query reads the archive directory and nothing beside it",
                 REQUIRE_THAT(outcome.output, Catch::Matches("n\\s+-+\\s+2\\s*"));
             }
         }
-        for (const std::string path :
+        for (const std::string& path :
              {(ws->root() / "outside.csv").string(), (archive / "../outside.csv").string(),
               (ws->root() / "warehouse.duckdb.archive2/other.csv").string(),
               std::string("/etc/passwd")}) {

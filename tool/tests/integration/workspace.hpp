@@ -182,6 +182,12 @@ public:
         throw std::runtime_error("no compiled test " + prefix + " under " + compiled.string());
     }
 
+    // dbt's JSON log of every run on this warehouse so far ("" before the first).
+    [[nodiscard]] std::string dbt_log() const {
+        std::ifstream in(fs::path(warehouse().string() + ".dbt") / "logs" / "dbt.log");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+
     // The single value of a one-row, one-column query, as text ("NULL" for null).
     [[nodiscard]] std::string scalar(const std::string& sql) const {
         const Table table = query(sql);

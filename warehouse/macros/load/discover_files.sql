@@ -13,7 +13,7 @@
     against the load contract (PODCAST_LOAD_MANIFEST: a CSV of filename,
     row_count, byte_count, sha256), or '' when dbt runs by hand. -#}
 {% macro load_manifest() -%}
-    {{ return(env_var('PODCAST_LOAD_MANIFEST', '')) }}
+    {{ return(run_env_var('PODCAST_LOAD_MANIFEST')) }}
 {%- endmacro %}
 
 {#- read_path is the file itself, or for a file starting with a byte-order

@@ -1,6 +1,6 @@
 {#- The reference data directory (users.csv, episodes.csv): the seeds' path. -#}
 {% macro reference_dir() -%}
-    {{ return(env_var('PODCAST_SEED_DIR', 'fixtures/reference').rstrip('/')) }}
+    {{ return(run_env_var('PODCAST_SEED_DIR', 'fixtures/reference').rstrip('/')) }}
 {%- endmacro %}
 
 {#- The records of a reference CSV file as a relation, for the seeds'
