@@ -133,7 +133,8 @@ std::string duckdb_message(const char* message) {
     }
     std::string text(message);
     text = text.substr(0, text.find('\n'));
-    for (const char* hint : {" HINT:", " LINE 1:", " Try setting"}) {
+    for (const char* hint :
+         {" HINT:", " LINE 1:", " Try setting", " Possible solutions:", " See also"}) {
         if (const auto at = text.find(hint); at != std::string::npos) {
             text.erase(at);
         }

@@ -22,9 +22,14 @@ void add_contract_check(RunResultsSummary& results, double seconds) {
 std::vector<std::string> failure_lines_of(const DbtLog& log) {
     std::vector<std::string> lines;
     for (const auto& failure : log.failures()) {
-        // DuckDB's hints (a setting to try, a caret under the SQL) are no help to a user here.
-        lines.push_back("failed: " + failure.resource_type + ' ' + failure.name + ": " +
-                        duckdb_message(failure.message.c_str()));
+        // DuckDB's hints (a setting to try, a caret under the SQL) are no help to a user here;
+        // the one setting of this pipeline that a lack of memory calls for is.
+        std::string message = duckdb_message(failure.message.c_str());
+        if (message.find("Out of Memory Error") != std::string::npos) {
+            message += " (the pipeline's DuckDB memory_limit: PODCAST_DUCKDB_MEMORY_LIMIT, default "
+                       "4GB)";
+        }
+        lines.push_back("failed: " + failure.resource_type + ' ' + failure.name + ": " + message);
     }
     for (std::size_t i = 0; i + 1 < log.errors().size(); ++i) {
         lines.push_back("dbt: " + log.errors()[i]);

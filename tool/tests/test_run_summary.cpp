@@ -133,6 +133,19 @@ SCENARIO("a failed build names each failing node on one line, without DuckDB's h
     }
 }
 
+SCENARIO("a model out of memory names the pipeline's memory setting, not DuckDB's hints", "[run]") {
+    // As dbt-duckdb reports DuckDB 1.4's out-of-memory error (the 50M bench before the cleanse's
+    // dedup was reshaped).
+    const std::string out_of_memory_line =
+        R"({"info": {"name": "RunResultError", "level": "error", "msg": "x"}, "data": {"msg": "Runtime Error in model cleansed_events (models/silver/cleansed_events.sql)\n  Out of Memory Error: failed to pin block of size 256.0 KiB (3.7 GiB/3.7 GiB used) Possible solutions: * Reducing the number of threads (SET threads=X) * Disabling insertion-order preservation (SET preserve_insertion_order=false) * Increasing the memory limit (SET memory_limit='...GB') See also https://duckdb.org/docs/stable/guides/performance/how_to_tune_workloads", "node_info": {"unique_id": "model.podcast.cleansed_events", "resource_type": "model", "node_name": "cleansed_events"}}})";
+    const auto summary = podcast::summarize_run(outcome_of({out_of_memory_line}, "", 1, 1), 0);
+    REQUIRE(std::vector<std::string>{
+                "failed: model cleansed_events: Runtime Error in model cleansed_events "
+                "(models/silver/cleansed_events.sql) Out of Memory Error: failed to pin block of "
+                "size 256.0 KiB (3.7 GiB/3.7 GiB used) (the pipeline's DuckDB memory_limit: "
+                "PODCAST_DUCKDB_MEMORY_LIMIT, default 4GB)"} == summary.failure_lines);
+}
+
 SCENARIO("the error a failed build ends with, by what dbt said", "[run]") {
     WHEN("dbt reported a load-contract violation among other errors") {
         const auto summary = podcast::summarize_run(

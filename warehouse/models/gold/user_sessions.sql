@@ -15,7 +15,6 @@
 
 with fact as (
     select
-        interaction_id,
         user_id,
         episode_id,
         timestamp,
@@ -51,7 +50,11 @@ replaced as (
 ),
 {% endif %}
 events as (
-    select fact.*
+    select
+        fact.user_id,
+        fact.episode_id,
+        fact.timestamp,
+        fact.duration
     from fact
     {%- if since is not none %}
         inner join replaced
@@ -61,10 +64,17 @@ events as (
     {%- endif %}
 ),
 
+{#- Ordered by time alone: of the events sharing a timestamp, one follows the
+    previous time (and may start a session) and the others follow it at no
+    gap, in whatever order; the running count of starts takes every event of
+    the same timestamp at once (a range frame), so they share one session.
+    No tie-break is needed, and the sort over 50M events fits
+    memory_limit 4GB (with the fact's interaction_id as a tie-break it did
+    not; docs/performance.md). -#}
 with_previous as (
     select
         *,
-        lag(timestamp) over (partition by user_id order by timestamp, interaction_id) as previous_timestamp
+        lag(timestamp) over (partition by user_id order by timestamp) as previous_timestamp
     from events
 ),
 
@@ -83,8 +93,8 @@ numbered as (
     select
         *,
         sum(starts_session) over (
-            partition by user_id order by timestamp, interaction_id
-            rows between unbounded preceding and current row
+            partition by user_id order by timestamp
+            range between unbounded preceding and current row
         ) as session_number
     from session_starts
 )
