@@ -284,3 +284,27 @@ SCENARIO(
         }
     }
 }
+
+SCENARIO("A full refresh tests every row's uniqueness and finds a duplicate among them",
+         "[cleanse]") {
+    GIVEN("a successful run, then one of its raw rows written twice (as a bug would)") {
+        Workspace workspace;
+        workspace.drop("2024-08-01/events.json",
+                       event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                           event_line("pause", "user_2", "ep_2", "2024-08-01T09:00:00", nullptr));
+        REQUIRE(0 == workspace.run().exit_code);
+        workspace.execute("insert into bronze.raw_events select * from bronze.raw_events "
+                          "where line_number = 2");
+        WHEN("a full refresh runs") {
+            const auto refreshed = workspace.run({"--full-refresh"});
+            THEN("the uniqueness test of the raw rows, reading every row, fails the run") {
+                REQUIRE(workspace.compiled_test_sql("unique_combination_raw_events_load")
+                            .find("changed_keys") == std::string::npos);
+                REQUIRE(0 != refreshed.exit_code);
+                REQUIRE(refreshed.output.find(
+                            "unique_combination_raw_events_load_at__filename__line_number") !=
+                        std::string::npos);
+            }
+        }
+    }
+}
