@@ -26,8 +26,9 @@ std::vector<std::string> failure_lines_of(const DbtLog& log) {
         // the one setting of this pipeline that a lack of memory calls for is.
         std::string message = duckdb_message(failure.message.c_str());
         if (message.find("Out of Memory Error") != std::string::npos) {
-            message += " (the pipeline's DuckDB memory_limit: PODCAST_DUCKDB_MEMORY_LIMIT, default "
-                       "4GB)";
+            message +=
+                " (the pipeline's DuckDB memory_limit: PODCAST_DUCKDB_MEMORY_LIMIT, default "
+                "4GB)";
         }
         lines.push_back("failed: " + failure.resource_type + ' ' + failure.name + ": " + message);
     }

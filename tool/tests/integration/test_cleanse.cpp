@@ -263,8 +263,9 @@ SCENARIO(
                 REQUIRE(state.second_accepted_values_sql.find("where load_at > cast(") !=
                         std::string::npos);
             }
-            THEN("dbt parses no file again: nothing that changes from run to run (the load's "
-                 "time, the tested-since filter) is read while dbt parses") {
+            THEN(
+                "dbt parses no file again: nothing that changes from run to run (the load's "
+                "time, the tested-since filter) is read while dbt parses") {
                 REQUIRE(state.second_dbt_log.find("\"PartialParsingSkipParsing\"") !=
                         std::string::npos);
                 REQUIRE(state.second_dbt_log.find("\"PartialParsingFile\"") == std::string::npos);
@@ -293,8 +294,9 @@ SCENARIO("A full refresh tests every row's uniqueness and finds a duplicate amon
                        event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
                            event_line("pause", "user_2", "ep_2", "2024-08-01T09:00:00", nullptr));
         REQUIRE(0 == workspace.run().exit_code);
-        workspace.execute("insert into bronze.raw_events select * from bronze.raw_events "
-                          "where line_number = 2");
+        workspace.execute(
+            "insert into bronze.raw_events select * from bronze.raw_events "
+            "where line_number = 2");
         WHEN("a full refresh runs") {
             const auto refreshed = workspace.run({"--full-refresh"});
             THEN("the uniqueness test of the raw rows, reading every row, fails the run") {

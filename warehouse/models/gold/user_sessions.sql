@@ -64,13 +64,13 @@ events as (
     {%- endif %}
 ),
 
-{#- Ordered by time alone: of the events sharing a timestamp, one follows the
+{# Ordered by time alone: of the events sharing a timestamp, one follows the
     previous time (and may start a session) and the others follow it at no
     gap, in whatever order; the running count of starts takes every event of
     the same timestamp at once (a range frame), so they share one session.
     No tie-break is needed, and the sort over 50M events fits
     memory_limit 4GB (with the fact's interaction_id as a tie-break it did
-    not; docs/performance.md). -#}
+    not; docs/performance.md). #}
 with_previous as (
     select
         *,

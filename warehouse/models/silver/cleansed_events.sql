@@ -35,13 +35,13 @@ normalised as (
     from valid_events
 ),
 
-{#- Most keys occur once. A row whose key's hash no other row has is the
+{# Most keys occur once. A row whose key's hash no other row has is the
     only row of its key and is kept as it is; only the rows that share a hash
     (a key's duplicates, and the rare collision) are ranked. The survivors
     are those of ranking every row: ranking only the few that share a hash
     costs a third less at 10M events, and its memory follows the duplicates,
     not the history (ranking all 50M events overran memory_limit 4GB;
-    docs/performance.md). -#}
+    docs/performance.md). #}
 keyed as (
     select
         *,
