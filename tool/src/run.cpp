@@ -232,11 +232,10 @@ std::optional<std::string> run_window_start(const nlohmann::json& vars, Clock::t
     }
     std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(start)};
     if (vars.contains("now")) {
-        const std::string now = vars["now"].get<std::string>();  // checked: YYYY-MM-DD ...
-        today = std::chrono::year_month_day{
-            std::chrono::year{std::stoi(now.substr(0, 4))},
-            std::chrono::month{static_cast<unsigned>(std::stoi(now.substr(5, 2)))},
-            std::chrono::day{static_cast<unsigned>(std::stoi(now.substr(8, 2)))}};
+        // Checked before (a timestamp YYYY-MM-DD HH:MM:SS): its date is the day of "now".
+        if (const auto date = calendar_date(vars["now"].get<std::string>().substr(0, 10))) {
+            today = *date;
+        }
     }
     return window_start(today, vars["retention_days"].get<std::int64_t>());
 }

@@ -236,21 +236,26 @@ const VarKind directory_kind{"a directory path without control or glob character
 
 std::span<const VarSpec> run_vars() { return vars; }
 
-bool is_calendar_date(std::string_view text) {
+std::optional<std::chrono::year_month_day> calendar_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return false;
+        return std::nullopt;
     }
     const int year = digits_at(text, 0, 4);
     const int month = digits_at(text, 5, 2);
     const int day = digits_at(text, 8, 2);
     if (year < 0 || month < 0 || day < 0) {
-        return false;
+        return std::nullopt;
     }
     const std::chrono::year_month_day date{std::chrono::year{year},
                                            std::chrono::month{static_cast<unsigned>(month)},
                                            std::chrono::day{static_cast<unsigned>(day)}};
-    return date.ok();
+    if (!date.ok()) {
+        return std::nullopt;
+    }
+    return date;
 }
+
+bool is_calendar_date(std::string_view text) { return calendar_date(text).has_value(); }
 
 bool is_timestamp(std::string_view text) {
     if (text.size() < 19 || !is_calendar_date(text.substr(0, 10)) || text[10] != ' ' ||

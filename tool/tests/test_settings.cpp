@@ -89,6 +89,17 @@ SCENARIO("as_of must be a real calendar date", "[settings]") {
     REQUIRE_FALSE(error_of("as_of=2024-8-1").empty());
 }
 
+SCENARIO("calendar_date is the day a real YYYY-MM-DD names", "[settings]") {
+    using namespace std::chrono;
+    REQUIRE(podcast::calendar_date("2024-02-29") == year_month_day{year{2024}, February, day{29}});
+    REQUIRE(podcast::calendar_date("1999-12-31") == year_month_day{year{1999}, December, day{31}});
+    for (const char* bad : {"2023-02-29", "2024-13-01", "2024-00-10", "2024-8-1", "2024-08-01 ",
+                            "2024/08/01", "garbage", ""}) {
+        INFO(bad);
+        REQUIRE_FALSE(podcast::calendar_date(bad).has_value());
+    }
+}
+
 SCENARIO("listen_event_types is a non-empty list of distinct event types", "[settings]") {
     REQUIRE(error_of(R"(listen_event_types=["seek"])").empty());
     for (const char* bad :

@@ -2,7 +2,9 @@
 // The settings of a pipeline run: THE list of dbt vars `podcast run --var` accepts, each with its
 // kind (the check its value must pass, and how it reaches dbt) and a one-line doc. `podcast run
 // --help` and docs/data-contract.md ("Settings") show this list; any other name is refused.
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +57,8 @@ Result<nlohmann::json> parse_run_vars(const std::vector<std::string>& key_values
 // "  load_at   a timestamp ...: doc" lines for `podcast run --help`.
 std::string run_vars_help();
 
+// The day 'YYYY-MM-DD' names, when it is a real calendar day.
+std::optional<std::chrono::year_month_day> calendar_date(std::string_view text);
 // True for 'YYYY-MM-DD' naming a real calendar day.
 bool is_calendar_date(std::string_view text);
 // True for 'YYYY-MM-DD HH:MM:SS' (optionally with 1 to 6 fractional digits), a real date and time.
