@@ -100,19 +100,30 @@ void RunRecord::append(std::ostream& err) const {
     }
 }
 
-nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
-                                       std::string_view outcome) {
+namespace {
+
+// The last line of the runs log that is a JSON object for which `matches` holds, or null.
+template <typename Predicate>
+nlohmann::ordered_json last_record_where(const std::filesystem::path& warehouse,
+                                         Predicate matches) {
     std::ifstream in(runs_log_for(warehouse));
-    std::string line;
     nlohmann::ordered_json last;
-    while (std::getline(in, line)) {
+    for (std::string line; std::getline(in, line);) {
         auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object() &&
-            (outcome.empty() || parsed.value("outcome", "") == outcome)) {
+        if (!parsed.is_discarded() && parsed.is_object() && matches(parsed)) {
             last = std::move(parsed);
         }
     }
     return last;
+}
+
+}  // namespace
+
+nlohmann::ordered_json last_run_record(const std::filesystem::path& warehouse,
+                                       std::string_view outcome) {
+    return last_record_where(warehouse, [&](const nlohmann::ordered_json& record) {
+        return outcome.empty() || record.value("outcome", "") == outcome;
+    });
 }
 
 bool is_complete_run(const nlohmann::ordered_json& record) {
@@ -126,16 +137,10 @@ std::string tested_since(const std::filesystem::path& warehouse, const std::stri
     }
     // A partial run tested only what it selected: the rows it loaded are tested by the next
     // complete run, which therefore looks back to the last complete one.
-    std::ifstream in(runs_log_for(warehouse));
-    nlohmann::ordered_json success;
-    for (std::string line; std::getline(in, line);) {
-        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (!parsed.is_discarded() && parsed.is_object() &&
-            parsed.value("outcome", "") == outcome_name(RunOutcome::success) &&
-            is_complete_run(parsed)) {
-            success = std::move(parsed);
-        }
-    }
+    const auto success = last_record_where(warehouse, [](const nlohmann::ordered_json& record) {
+        return record.value("outcome", "") == outcome_name(RunOutcome::success) &&
+               is_complete_run(record);
+    });
     if (!success.is_object() || success.value("inputs", "") != fingerprint) {
         return {};
     }
@@ -146,19 +151,11 @@ bool last_build_succeeded_with(const std::filesystem::path& warehouse,
                                const std::string& fingerprint) {
     // Every run that starts dbt writes a "started" line first, then its outcome; only "up to
     // date" and "refused" runs never start it.
-    std::ifstream in(runs_log_for(warehouse));
-    nlohmann::ordered_json last_build;
-    for (std::string line; std::getline(in, line);) {
-        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object()) {
-            continue;
-        }
-        const std::string outcome = parsed.value("outcome", "");
-        if (outcome != outcome_name(RunOutcome::up_to_date) &&
-            outcome != outcome_name(RunOutcome::refused)) {
-            last_build = std::move(parsed);
-        }
-    }
+    const auto last_build = last_record_where(warehouse, [](const nlohmann::ordered_json& record) {
+        const std::string outcome = record.value("outcome", "");
+        return outcome != outcome_name(RunOutcome::up_to_date) &&
+               outcome != outcome_name(RunOutcome::refused);
+    });
     // A partial run builds only its selection: whatever it left out may be of older inputs.
     return is_complete_run(last_build) &&
            last_build.value("outcome", "") == outcome_name(RunOutcome::success) &&
