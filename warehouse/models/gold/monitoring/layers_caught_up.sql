@@ -5,11 +5,29 @@
     the last successful run, and this is true. With retention, a table has
     taken in a load whose rows have all left it for the archive: its latest
     load_at is also the one silver.retention_record keeps (loaded_through). -#}
-with recorded as (
+with taken_in as (
+    select
+        'silver.cleansed_events' as table_name,
+        max(load_at) as load_at
+    from {{ ref('cleansed_events') }}
+    union all
+    select
+        'gold.fact_user_interactions' as table_name,
+        max(load_at) as load_at
+    from {{ ref('fact_user_interactions') }}
+    union all
     select
         table_name,
-        loaded_through
+        loaded_through as load_at
     from {{ source('silver', 'retention_record') }}
+),
+
+taken_in_per_table as (
+    select
+        table_name,
+        max(load_at) as load_at
+    from taken_in
+    group by table_name
 ),
 
 latest_loads as (
@@ -21,20 +39,12 @@ latest_loads as (
             where {{ list_is_empty('validation_errors') }}
         ) as latest_valid_at,
         (
-            select max(taken_in.load_at) from (
-                select max(load_at) as load_at from {{ ref('cleansed_events') }}
-                union all
-                select loaded_through as load_at from recorded
-                where table_name = 'silver.cleansed_events'
-            ) as taken_in
+            select load_at from taken_in_per_table
+            where table_name = 'silver.cleansed_events'
         ) as cleansed_at,
         (
-            select max(taken_in.load_at) from (
-                select max(load_at) as load_at from {{ ref('fact_user_interactions') }}
-                union all
-                select loaded_through as load_at from recorded
-                where table_name = 'gold.fact_user_interactions'
-            ) as taken_in
+            select load_at from taken_in_per_table
+            where table_name = 'gold.fact_user_interactions'
         ) as fact_at
 ),
 
