@@ -56,45 +56,33 @@ shared_hashes as (
     having count(*) > 1
 ),
 
-alone as (
-    select keyed.*
+flagged as (
+    select
+        keyed.*,
+        shared_hashes.key_hash is not null as key_hash_shared
     from keyed
     left join shared_hashes on keyed.key_hash = shared_hashes.key_hash
-    where shared_hashes.key_hash is null
-),
-
-survivors as (
-    select keyed.*
-    from keyed
-    inner join shared_hashes on keyed.key_hash = shared_hashes.key_hash
-    qualify row_number() over (
-        partition by keyed.user_id, keyed.episode_id, keyed.event_type, keyed.timestamp
-        order by keyed.load_at desc, {{ in_byte_order('keyed.filename') }} desc, keyed.line_number desc
-    ) = 1
 ),
 
 deduplicated as (
-    select
-        event_type,
-        user_id,
-        episode_id,
-        timestamp,
-        duration,
-        load_at,
-        filename,
-        line_number
-    from alone
+    select * from flagged
+    where not key_hash_shared
     union all
-    select
-        event_type,
-        user_id,
-        episode_id,
-        timestamp,
-        duration,
-        load_at,
-        filename,
-        line_number
-    from survivors
+    select * from flagged
+    where key_hash_shared
+    qualify row_number() over (
+        partition by user_id, episode_id, event_type, timestamp
+        order by load_at desc, {{ in_byte_order('filename') }} desc, line_number desc
+    ) = 1
 )
 
-select * from deduplicated
+select
+    event_type,
+    user_id,
+    episode_id,
+    timestamp,
+    duration,
+    load_at,
+    filename,
+    line_number
+from deduplicated
