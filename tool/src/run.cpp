@@ -143,7 +143,7 @@ Result<LoadPlan> plan_load(const RunOptions& options) {
 // and its models, macros and tests, in name order. A changed project changes what a run builds.
 Result<std::string> project_checksum(const fs::path& project) {
     std::vector<fs::path> files;
-    for (const char* name : {"dbt_project.yml", "profiles.yml", "packages.yml"}) {
+    for (const char* name : {"dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml"}) {
         if (fs::is_regular_file(project / name)) {
             files.push_back(project / name);
         }
@@ -209,19 +209,21 @@ RunRecord record_of(const RunOptions& options, Clock::time_point start, RunOutco
     return record;
 }
 
-// Whether dbt builds the reference data's seeds and dimensions (tag reference_data).
-enum class ReferenceNodes { build, skip };
+// Whether dbt builds the nodes a run with the same inputs leaves exactly as they were: the
+// reference data's seeds and dimensions (tag reference_data) and the views (selectors.yml).
+enum class InPlaceNodes { build, skip };
 
-// The seeds and dimensions are built from the reference data alone. When the last run that started
-// dbt succeeded with the same inputs (reference files, project, vars: the fingerprint), they are in
-// place exactly as this run would build them, and a complete dev run without --full-refresh leaves
-// them out. Anything else (another input, a failed or killed run since, a full refresh, a
-// selection, the prod target) builds them.
-ReferenceNodes reference_nodes_for(const RunOptions& options, const std::string& fingerprint) {
+// The seeds and dimensions are built from the reference data alone; a view holds SQL and no data,
+// and its SQL holds no run's value. When the last run that started dbt succeeded with the same
+// inputs (reference files, project, vars: the fingerprint), they are in place exactly as this run
+// would build them, and a complete dev run without --full-refresh leaves them out (their tests
+// still run, but the dimensions' own). Anything else (another input, a failed or killed run since,
+// a full refresh, a selection, the prod target) builds them.
+InPlaceNodes in_place_nodes_for(const RunOptions& options, const std::string& fingerprint) {
     const bool in_place = options.target == Target::dev &&
                           options.full_refresh == FullRefresh::no && !is_partial(options) &&
                           last_build_succeeded_with(options.warehouse, fingerprint);
-    return in_place ? ReferenceNodes::skip : ReferenceNodes::build;
+    return in_place ? InPlaceNodes::skip : InPlaceNodes::build;
 }
 
 // The first day of the window this run keeps (archive.hpp), or none without var retention_days:
@@ -268,7 +270,7 @@ struct PreparedRun {
     WarehouseLock lock;
     LoadPlan plan;
     std::string fingerprint;
-    ReferenceNodes reference_nodes = ReferenceNodes::build;
+    InPlaceNodes in_place_nodes = InPlaceNodes::build;
     fs::path archive_dir;                     // retention's archive (dev)
     std::optional<std::string> window_start;  // the window this run keeps, with retention
 };
@@ -343,7 +345,7 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
     if (!fingerprint) {
         return std::unexpected(fingerprint.error());
     }
-    const ReferenceNodes reference_nodes = reference_nodes_for(options, *fingerprint);
+    const InPlaceNodes in_place_nodes = in_place_nodes_for(options, *fingerprint);
     auto window = run_window_start(*vars, start);
     return PreparedRun{std::move(options),
                        start,
@@ -353,7 +355,7 @@ Result<PreparedRun> prepare(const RunOptions& given, std::ostream& out, std::ost
                        std::move(*lock),
                        std::move(*plan),
                        std::move(*fingerprint),
-                       reference_nodes,
+                       in_place_nodes,
                        std::move(*archive_dir),
                        std::move(window)};
 }
@@ -483,11 +485,10 @@ ProcessSpec dbt_build_command(const PreparedRun& run, const fs::path& reference_
     if (!options.exclude.empty()) {
         spec.arguments.insert(spec.arguments.end(), {"--exclude", joined(options.exclude)});
     }
-    if (run.reference_nodes == ReferenceNodes::skip) {
-        // Cautious: a test is left out only with all its parents, so the fact's relationships to
-        // the dimensions still run.
-        spec.arguments.insert(spec.arguments.end(), {"--exclude", "tag:reference_data",
-                                                     "--indirect-selection", "cautious"});
+    if (run.in_place_nodes == InPlaceNodes::skip) {
+        // The project's selector: every node but those in place; the views' tests and the fact's
+        // relationships to the dimensions still run.
+        spec.arguments.insert(spec.arguments.end(), {"--selector", "in_place_left_out"});
     }
     spec.environment = {
         {"PODCAST_WAREHOUSE", options.warehouse.string()},

@@ -245,28 +245,28 @@ SCENARIO("each run appends a started line, then its outcome, to the runs log", "
     }
 }
 
-// Whether dbt was asked to leave out the reference data's seeds and dimensions.
-bool reference_nodes_left_out(const std::vector<std::string>& arguments) {
-    const auto excluded = flag_values(arguments, "--exclude");
-    return std::ranges::count(excluded, std::string("tag:reference_data")) == 1 &&
-           Values{"cautious"} == flag_values(arguments, "--indirect-selection");
+// Whether dbt was asked to leave out the nodes in place (the project's selector: the reference
+// data's seeds and dimensions, and the views), and nothing else.
+bool in_place_nodes_left_out(const std::vector<std::string>& arguments) {
+    return Values{"in_place_left_out"} == flag_values(arguments, "--selector") &&
+           flag_values(arguments, "--exclude").empty() &&
+           flag_values(arguments, "--select").empty();
 }
 
-SCENARIO("the reference data's seeds and dimensions are rebuilt only when an input changed",
-         "[run]") {
+SCENARIO("the seeds, dimensions and views are rebuilt only when an input changed", "[run]") {
     GIVEN("a pipeline whose dbt succeeds") {
         FakePipeline pipeline(seed_line, 0);
         WHEN("it runs for the first time") {
             REQUIRE(pipeline.run());
             THEN("dbt builds them") {
-                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
         WHEN("it runs again with the same inputs") {
             REQUIRE(pipeline.run());
             REQUIRE(pipeline.run());
-            THEN("dbt leaves them out, and their tests, but no test with another parent") {
-                REQUIRE(reference_nodes_left_out(pipeline.dbt_arguments()));
+            THEN("dbt leaves them out through the project's selector") {
+                REQUIRE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
         WHEN("it runs again after a reference file changed") {
@@ -275,7 +275,7 @@ SCENARIO("the reference data's seeds and dimensions are rebuilt only when an inp
                        "user_id,signup_date,country\nu1,2024-01-01,DE\n");
             REQUIRE(pipeline.run());
             THEN("dbt builds them") {
-                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
         WHEN("it runs again after the dbt project changed") {
@@ -283,7 +283,15 @@ SCENARIO("the reference data's seeds and dimensions are rebuilt only when an inp
             write_file(pipeline.dir / "project/models/new_model.sql", "select 1 as one\n");
             REQUIRE(pipeline.run());
             THEN("dbt builds them") {
-                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
+            }
+        }
+        WHEN("it runs again after the dbt project's selectors changed") {
+            REQUIRE(pipeline.run());
+            write_file(pipeline.dir / "project/selectors.yml", "selectors: []\n");
+            REQUIRE(pipeline.run());
+            THEN("dbt builds them") {
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
         WHEN("it runs again with a full refresh, or a selection") {
@@ -295,8 +303,8 @@ SCENARIO("the reference data's seeds and dimensions are rebuilt only when an inp
             pipeline.options.select = {"cleansed_events"};
             REQUIRE(pipeline.run());
             THEN("dbt builds them (the selection decides)") {
-                REQUIRE_FALSE(reference_nodes_left_out(full_refresh));
-                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+                REQUIRE_FALSE(in_place_nodes_left_out(full_refresh));
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
     }
@@ -310,7 +318,7 @@ SCENARIO("the reference data's seeds and dimensions are rebuilt only when an inp
             write_file(pipeline.options.dbt, read_file(working.options.dbt));
             REQUIRE(pipeline.run());
             THEN("dbt builds them: the failed run may have left them half built") {
-                REQUIRE_FALSE(reference_nodes_left_out(pipeline.dbt_arguments()));
+                REQUIRE_FALSE(in_place_nodes_left_out(pipeline.dbt_arguments()));
             }
         }
     }

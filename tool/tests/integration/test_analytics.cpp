@@ -41,6 +41,9 @@ std::string day_of_events(int day) {
     return text;
 }
 
+const std::string q1_rows = "select * from gold.q1_top_completed_episodes order by all";
+const std::string daily_activity_rows = "select * from gold.daily_activity order by all";
+
 const std::string fact_rows =
     "select interaction_id, user_id, episode_id, cast(event_type as varchar), timestamp, duration "
     "from gold.fact_user_interactions order by interaction_id";
@@ -58,6 +61,9 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
             std::vector<std::string> incremental_sessions;
             std::vector<std::string> unchanged_fact;
             CommandOutcome nothing_new;
+            std::map<std::string, std::string> day_three_nodes;  // run_results of day 3's run
+            std::vector<std::string> incremental_q1;
+            std::vector<std::string> incremental_daily_activity;
         };
         auto& state = once([] {
             State s;
@@ -67,6 +73,9 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
                 s.ws->drop(name, day_of_events(day));
                 (void)s.ws->run();
             }
+            s.day_three_nodes = s.ws->last_dbt_nodes();
+            s.incremental_q1 = rows_as_text(s.ws->query(q1_rows));
+            s.incremental_daily_activity = rows_as_text(s.ws->query(daily_activity_rows));
             s.incremental_fact = rows_as_text(s.ws->query(fact_rows));
             s.incremental_cleansed = rows_as_text(
                 s.ws->query("select * exclude (load_at) from silver.cleansed_events order by all"));
@@ -77,6 +86,28 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
             (void)s.ws->run({"--full-refresh"});
             return s;
         });
+        WHEN("days 2 and 3 ran on day 1's project, vars and reference data") {
+            const auto& nodes = state.day_three_nodes;
+            THEN("the tables were built again, the views and dimensions left as they were") {
+                REQUIRE(nodes.at("model.podcast.fact_user_interactions") == "success");
+                REQUIRE(nodes.at("model.podcast.user_sessions") == "success");
+                REQUIRE_FALSE(nodes.contains("model.podcast.q1_top_completed_episodes"));
+                REQUIRE_FALSE(nodes.contains("model.podcast.layers_caught_up"));
+                REQUIRE_FALSE(nodes.contains("model.podcast.dim_users"));
+                REQUIRE_FALSE(nodes.contains("seed.podcast.users"));
+            }
+            THEN("every view's tests ran on the new data, and the fact's relationships") {
+                const auto ran = [&](std::string_view prefix) {
+                    return std::ranges::count_if(nodes, [&](const auto& node) {
+                        return node.first.starts_with(prefix) && node.second == "pass";
+                    });
+                };
+                REQUIRE(ran("test.podcast.expression_is_true_q1_top_completed_episodes_") == 1);
+                REQUIRE(ran("test.podcast.expression_is_true_layers_caught_up_caught_up") == 1);
+                REQUIRE(ran("test.podcast.unique_q4_average_session_duration_per_user_") == 1);
+                REQUIRE(ran("test.podcast.relationships_fact_user_interactions_") == 2);
+            }
+        }
         WHEN("the same files are rebuilt with a full refresh") {
             THEN("the fact table holds the same rows and interaction_ids") {
                 REQUIRE(state.incremental_fact == rows_as_text(state.ws->query(fact_rows)));
@@ -96,6 +127,11 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
                 REQUIRE(0 == state.nothing_new.exit_code);
                 REQUIRE_THAT(state.nothing_new.output, Catch::Contains("Nothing new"));
                 REQUIRE(state.incremental_fact == state.unchanged_fact);
+            }
+            THEN("the views read the same answers") {
+                REQUIRE(state.incremental_q1 == rows_as_text(state.ws->query(q1_rows)));
+                REQUIRE(state.incremental_daily_activity ==
+                        rows_as_text(state.ws->query(daily_activity_rows)));
             }
             THEN("the duplicate across days kept the later file's duration") {
                 REQUIRE(2 == state.ws->count("select count(*) from gold.fact_user_interactions "

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -180,6 +181,17 @@ public:
             }
         }
         throw std::runtime_error("no compiled test " + prefix + " under " + compiled.string());
+    }
+
+    // Each node the last run's dbt ran (run_results.json), by unique_id, with its status.
+    [[nodiscard]] std::map<std::string, std::string> last_dbt_nodes() const {
+        std::ifstream in(fs::path(warehouse().string() + ".dbt") / "target" / "run_results.json");
+        const auto results = nlohmann::json::parse(in);
+        std::map<std::string, std::string> nodes;
+        for (const auto& result : results.at("results")) {
+            nodes[result.at("unique_id").get<std::string>()] = result.at("status").get<std::string>();
+        }
+        return nodes;
     }
 
     // dbt's JSON log of every run on this warehouse so far ("" before the first).
