@@ -4,18 +4,42 @@
     so the two together are counted. A full refresh checks the whole
     history; an incremental run checks the keys of its own load (each must
     be in silver or the archive exactly once, the archive read for their
-    months only), so that the test's cost follows the new data. -#}
+    months only, and only rows between the load's first and last event
+    time joined to its keys: a row with one of its keys has that key's
+    time), so that the test's cost follows the new data. -#}
 {%- set months = none -%}
+{%- set first_at = none -%}
+{%- set last_at = none -%}
 {#- Only when the test runs: `dbt compile` and `docs generate` may find no table yet. -#}
 {%- if execute and flags.WHICH in ['build', 'test'] and not flags.FULL_REFRESH -%}
     {%- set months_query -%}
-        select distinct {{ month_text(parse_valid_timestamp('timestamp')) }}
-        from {{ ref('raw_events_validated') }}
-        where
-            {{ list_is_empty('validation_errors') }}
-            and load_at = (select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest)
+        select
+            month,
+            min(first_at) over () as load_first_at,
+            max(last_at) over () as load_last_at
+        from (
+            select
+                {{ month_text('event_timestamp') }} as month,
+                min(event_timestamp) as first_at,
+                max(event_timestamp) as last_at
+            from (
+                select {{ parse_valid_timestamp('timestamp') }} as event_timestamp
+                from {{ ref('raw_events_validated') }}
+                where
+                    {{ list_is_empty('validation_errors') }}
+                    and load_at = (
+                        select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest
+                    )
+            ) as latest_valid
+            group by 1
+        ) as per_month
     {%- endset -%}
-    {%- set months = run_query(months_query).columns[0].values() | list -%}
+    {%- set load_months = run_query(months_query) -%}
+    {%- set months = load_months.columns[0].values() | list -%}
+    {%- if load_months.rows | length > 0 -%}
+        {%- set first_at = load_months.rows[0][1] -%}
+        {%- set last_at = load_months.rows[0][2] -%}
+    {%- endif -%}
 {%- endif %}
 
 with valid_events as (
@@ -71,6 +95,12 @@ cleansed as (
                 and kept_and_archived.episode_id = valid_keys.episode_id
                 and kept_and_archived.event_type = valid_keys.event_type
                 and kept_and_archived.timestamp = valid_keys.event_timestamp
+        {%- if first_at is not none %}
+    where
+        kept_and_archived.timestamp
+        between cast({{ sql_quote(first_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }} as {{ timestamp_type() }})
+        and cast({{ sql_quote(last_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }} as {{ timestamp_type() }})
+        {%- endif %}
         {%- endif %}
 ),
 -- noqa: enable=LT02

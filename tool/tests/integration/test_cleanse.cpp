@@ -166,6 +166,56 @@ SCENARIO("No invalid row reaches silver, and silver counts the distinct valid ev
     }
 }
 
+SCENARIO("A day's run finds a valid event missing from silver, at either end of its load's times",
+         "[cleanse]") {
+    GIVEN("a second load whose events span a late event of day 1 to the end of day 2") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            CommandOutcome earliest_missing;
+            CommandOutcome intact;
+            CommandOutcome latest_missing;
+        };
+        auto& state = once([] {
+            State s;
+            const std::string test = "cleansed_events_count_matches_valid_keys";
+            s.ws->drop("2024-08-01/events.json",
+                       event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 10) +
+                           event_line("play", "user_2", "ep_1", "2024-08-01T12:00:00", 10));
+            (void)s.ws->run();
+            s.ws->drop("2024-08-02/events.json",
+                       event_line("pause", "user_1", "ep_1", "2024-08-01T09:00:00", nullptr) +
+                           event_line("play", "user_1", "ep_2", "2024-08-02T08:00:00", 10) +
+                           event_line("complete", "user_2", "ep_2", "2024-08-02T23:59:59", 1800));
+            (void)s.ws->run();
+            s.ws->execute("create table main.kept as select * from silver.cleansed_events");
+            s.ws->execute("delete from silver.cleansed_events "
+                          "where timestamp = timestamp '2024-08-01 09:00:00'");
+            s.earliest_missing = s.ws->run({"--select", test});
+            s.ws->execute("insert into silver.cleansed_events select * from main.kept "
+                          "where timestamp = timestamp '2024-08-01 09:00:00'");
+            s.intact = s.ws->run({"--select", test});
+            s.ws->execute("delete from silver.cleansed_events "
+                          "where timestamp = timestamp '2024-08-02 23:59:59'");
+            s.latest_missing = s.ws->run({"--select", test});
+            return s;
+        });
+        WHEN("the design's count test runs on the load's keys") {
+            THEN("it fails when the load's earliest event is missing") {
+                REQUIRE(0 != state.earliest_missing.exit_code);
+                REQUIRE_THAT(state.earliest_missing.output,
+                             Catch::Contains("cleansed_events_count_matches_valid_keys"));
+            }
+            THEN("it passes with every event in place") {
+                INFO(state.intact.output);
+                REQUIRE(0 == state.intact.exit_code);
+            }
+            THEN("it fails when the load's latest event is missing") {
+                REQUIRE(0 != state.latest_missing.exit_code);
+            }
+        }
+    }
+}
+
 SCENARIO("Runs killed after their load are completed by the next run, as a full refresh would",
          "[cleanse]") {
     GIVEN("an event loaded, then two more copies loaded by runs that stopped after the load") {

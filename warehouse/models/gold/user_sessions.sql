@@ -23,12 +23,15 @@ with fact as (
     from {{ ref('fact_user_interactions') }}
 ),
 {% if since is not none %}
-{#- Per user, the earliest timestamp of a fact row written since. #}
+{#- Per user, the earliest timestamp of a fact row written since. From the
+    table, not the CTE fact: DuckDB materialises a CTE read twice, here the
+    whole fact (0.5 s of a day's run at 10M events); read once, it is
+    inlined and the join below reads only the columns it needs. #}
 changed as (
     select
         user_id,
         min(timestamp) as changed_from
-    from fact
+    from {{ ref('fact_user_interactions') }}
     where load_at > cast({{ sql_quote(since) }} as {{ timestamp_type() }})
     group by user_id
 ),
