@@ -188,14 +188,17 @@ SCENARIO("A day's run finds a valid event missing from silver, at either end of 
                            event_line("complete", "user_2", "ep_2", "2024-08-02T23:59:59", 1800));
             (void)s.ws->run();
             s.ws->execute("create table main.kept as select * from silver.cleansed_events");
-            s.ws->execute("delete from silver.cleansed_events "
-                          "where timestamp = timestamp '2024-08-01 09:00:00'");
+            s.ws->execute(
+                "delete from silver.cleansed_events "
+                "where timestamp = timestamp '2024-08-01 09:00:00'");
             s.earliest_missing = s.ws->run({"--select", test});
-            s.ws->execute("insert into silver.cleansed_events select * from main.kept "
-                          "where timestamp = timestamp '2024-08-01 09:00:00'");
+            s.ws->execute(
+                "insert into silver.cleansed_events select * from main.kept "
+                "where timestamp = timestamp '2024-08-01 09:00:00'");
             s.intact = s.ws->run({"--select", test});
-            s.ws->execute("delete from silver.cleansed_events "
-                          "where timestamp = timestamp '2024-08-02 23:59:59'");
+            s.ws->execute(
+                "delete from silver.cleansed_events "
+                "where timestamp = timestamp '2024-08-02 23:59:59'");
             s.latest_missing = s.ws->run({"--select", test});
             return s;
         });

@@ -189,7 +189,8 @@ public:
         const auto results = nlohmann::json::parse(in);
         std::map<std::string, std::string> nodes;
         for (const auto& result : results.at("results")) {
-            nodes[result.at("unique_id").get<std::string>()] = result.at("status").get<std::string>();
+            nodes[result.at("unique_id").get<std::string>()] =
+                result.at("status").get<std::string>();
         }
         return nodes;
     }

@@ -4,7 +4,7 @@ with fact as (
     select * from {{ ref('fact_user_interactions') }}
 ),
 
-{#- From the table, not the CTE fact: DuckDB materialises a CTE read twice,
+{# From the table, not the CTE fact: DuckDB materialises a CTE read twice,
     here every fact row, which took most of the view's time. #}
 as_of as (
     select {{ as_of_date(ref('fact_user_interactions')) }} as as_of_date

@@ -9,7 +9,7 @@ episodes as (
     select * from {{ ref('dim_episodes') }}
 ),
 
-{#- From the table, not the CTE fact: DuckDB materialises a CTE read twice,
+{# From the table, not the CTE fact: DuckDB materialises a CTE read twice,
     here every fact row, which took most of the view's time. #}
 as_of as (
     select {{ as_of_date(ref('fact_user_interactions')) }} as as_of_date
