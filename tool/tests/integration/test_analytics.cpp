@@ -2,6 +2,9 @@
 // documented formula, referential integrity, and the three questions on hand-made data.
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
 
 #include "interaction_id.hpp"
 #include "workspace.hpp"
@@ -136,6 +139,64 @@ SCENARIO("The incremental fact table equals a full refresh", "[analytics]") {
             THEN("the duplicate across days kept the later file's duration") {
                 REQUIRE(2 == state.ws->count("select count(*) from gold.fact_user_interactions "
                                              "where duration = 999"));
+            }
+        }
+    }
+}
+
+namespace {
+
+// Every compiled model under `target`, by its path below the models folder, with its SQL.
+std::map<std::string, std::string> compiled_models(const fs::path& target) {
+    const fs::path models = target / "compiled" / "podcast" / "models";
+    std::map<std::string, std::string> compiled;
+    std::error_code error;
+    for (fs::recursive_directory_iterator it(models, error), end; !error && it != end;
+         it.increment(error)) {
+        if (it->is_regular_file()) {
+            std::ifstream in(it->path());
+            compiled[it->path().lexically_relative(models).string()] =
+                std::string(std::istreambuf_iterator<char>(in), {});
+        }
+    }
+    return compiled;
+}
+
+}  // namespace
+
+SCENARIO("No view's SQL holds a run's value, so a run may leave the views in place",
+         "[analytics]") {
+    GIVEN("a warehouse built once, and the views compiled by two runs' values") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            CommandOutcome first;
+            CommandOutcome second;
+            std::map<std::string, std::string> first_views;
+            std::map<std::string, std::string> second_views;
+        };
+        auto& state = once([] {
+            State s;
+            s.ws->drop("2024-08-01/events.json", day_of_events(1));
+            (void)s.ws->run();
+            const fs::path first = s.ws->root() / "compile-first";
+            const fs::path second = s.ws->root() / "compile-second";
+            s.first = s.ws->compile_views(first, "2024-09-01 10:00:00.000001", "");
+            s.second = s.ws->compile_views(second, "2024-09-02 11:30:00.250000",
+                                           "2024-09-01 10:00:00.000001");
+            s.first_views = compiled_models(first);
+            s.second_views = compiled_models(second);
+            return s;
+        });
+        WHEN("two invocations at other times, load times and tested-since times compile them") {
+            THEN("every view compiles to the same SQL (the selectors.yml rule holds)") {
+                INFO(state.first.output);
+                INFO(state.second.output);
+                REQUIRE(0 == state.first.exit_code);
+                REQUIRE(0 == state.second.exit_code);
+                REQUIRE(state.first_views.size() >= 15);
+                REQUIRE(state.first_views.contains("gold/analysis/q1_top_completed_episodes.sql"));
+                REQUIRE(state.first_views.contains("gold/monitoring/layers_caught_up.sql"));
+                REQUIRE(state.first_views == state.second_views);
             }
         }
     }

@@ -147,6 +147,27 @@ public:
                          {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
     }
 
+    // `dbt compile` of the views, through the pinned dbt itself, into `target`, with the values a
+    // run sets anew each time (load time, tested-since time, load manifest) as given.
+    [[nodiscard]] CommandOutcome compile_views(const fs::path& target, const std::string& load_at,
+                                               const std::string& tested_since) const {
+        const fs::path project = project_root() / "warehouse";
+        return run_capturing(ProcessSpec{
+            project_root() / ".venv/bin/dbt",
+            {"compile", "--select", "config.materialized:view", "--indirect-selection", "empty",
+             "--project-dir", project.string(), "--profiles-dir", project.string()},
+            project,
+            {{"PODCAST_WAREHOUSE", warehouse().string()},
+             {"PODCAST_DATA_DIR", loading().string()},
+             {"PODCAST_SEED_DIR", reference().string()},
+             {"PODCAST_LOAD_AT", load_at},
+             {"PODCAST_TESTED_SINCE", tested_since},
+             {"PODCAST_LOAD_MANIFEST", (target / "load_manifest.csv").string()},
+             {"DBT_TARGET_PATH", target.string()},
+             {"DBT_LOG_PATH", (target / "logs").string()},
+             {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
+    }
+
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
     [[nodiscard]] Table query(const std::string& sql) const {
         return with_connection(AccessMode::read_only, [&](Connection& connection) {
