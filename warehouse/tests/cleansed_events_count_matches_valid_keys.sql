@@ -7,6 +7,10 @@
     months only, and only rows between the load's first and last event
     time joined to its keys: a row with one of its keys has that key's
     time), so that the test's cost follows the new data. -#}
+{#- An incremental run's rows: the latest load's, in the months query and the test alike. -#}
+{%- set latest_load -%}
+    load_at = (select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest)
+{%- endset -%}
 {%- set months = none -%}
 {%- set first_at = none -%}
 {%- set last_at = none -%}
@@ -25,11 +29,7 @@
             from (
                 select {{ parse_valid_timestamp('timestamp') }} as event_timestamp
                 from {{ ref('raw_events_validated') }}
-                where
-                    {{ list_is_empty('validation_errors') }}
-                    and load_at = (
-                        select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest
-                    )
+                where {{ list_is_empty('validation_errors') }} and {{ latest_load }}
             ) as latest_valid
             group by 1
         ) as per_month
@@ -52,9 +52,7 @@ with valid_events as (
     where
         {{ list_is_empty('validation_errors') }}
         {%- if not flags.FULL_REFRESH %}
-            and load_at = (
-                select max(latest.load_at) from {{ ref('raw_events_validated') }} as latest
-            )
+            and {{ latest_load }}
         {%- endif %}
 ),
 

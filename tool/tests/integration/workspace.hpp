@@ -134,38 +134,20 @@ public:
     // Only the load model, through the pinned dbt itself: what a run killed right after its load
     // step leaves behind (bronze.raw_events committed, nothing downstream).
     [[nodiscard]] CommandOutcome load_only() const {
-        const fs::path project = project_root() / "warehouse";
-        return run_capturing(
-            ProcessSpec{project_root() / ".venv/bin/dbt",
-                        {"run", "--select", "raw_events", "--project-dir", project.string(),
-                         "--profiles-dir", project.string()},
-                        project,
-                        {{"PODCAST_WAREHOUSE", warehouse().string()},
-                         {"PODCAST_DATA_DIR", loading().string()},
-                         {"DBT_TARGET_PATH", (root_ / "load-only-target").string()},
-                         {"DBT_LOG_PATH", (root_ / "load-only-logs").string()},
-                         {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
+        return pinned_dbt({"run", "--select", "raw_events"}, root_ / "load-only-target", {});
     }
 
     // `dbt compile` of the views, through the pinned dbt itself, into `target`, with the values a
     // run sets anew each time (load time, tested-since time, load manifest) as given.
     [[nodiscard]] CommandOutcome compile_views(const fs::path& target, const std::string& load_at,
                                                const std::string& tested_since) const {
-        const fs::path project = project_root() / "warehouse";
-        return run_capturing(ProcessSpec{
-            project_root() / ".venv/bin/dbt",
-            {"compile", "--select", "config.materialized:view", "--indirect-selection", "empty",
-             "--project-dir", project.string(), "--profiles-dir", project.string()},
-            project,
-            {{"PODCAST_WAREHOUSE", warehouse().string()},
-             {"PODCAST_DATA_DIR", loading().string()},
-             {"PODCAST_SEED_DIR", reference().string()},
+        return pinned_dbt(
+            {"compile", "--select", "config.materialized:view", "--indirect-selection", "empty"},
+            target,
+            {{"PODCAST_SEED_DIR", reference().string()},
              {"PODCAST_LOAD_AT", load_at},
              {"PODCAST_TESTED_SINCE", tested_since},
-             {"PODCAST_LOAD_MANIFEST", (target / "load_manifest.csv").string()},
-             {"DBT_TARGET_PATH", target.string()},
-             {"DBT_LOG_PATH", (target / "logs").string()},
-             {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}}});
+             {"PODCAST_LOAD_MANIFEST", (target / "load_manifest.csv").string()}});
     }
 
     // A read-only query on the warehouse; throws on failure (a test bug, not a finding).
@@ -243,6 +225,23 @@ public:
     }
 
 private:
+    // The pinned dbt on the project and this workspace's warehouse and loading directory, with
+    // `target` as its target folder (its log under it) and `environment` added.
+    [[nodiscard]] CommandOutcome pinned_dbt(
+        std::vector<std::string> arguments, const fs::path& target,
+        std::vector<std::pair<std::string, std::string>> environment) const {
+        const fs::path project = project_root() / "warehouse";
+        arguments.insert(arguments.end(),
+                         {"--project-dir", project.string(), "--profiles-dir", project.string()});
+        environment.insert(environment.end(), {{"PODCAST_WAREHOUSE", warehouse().string()},
+                                               {"PODCAST_DATA_DIR", loading().string()},
+                                               {"DBT_TARGET_PATH", target.string()},
+                                               {"DBT_LOG_PATH", (target / "logs").string()},
+                                               {"DBT_SEND_ANONYMOUS_USAGE_STATS", "false"}});
+        return run_capturing(ProcessSpec{project_root() / ".venv/bin/dbt", std::move(arguments),
+                                         project, std::move(environment)});
+    }
+
     // Opens the warehouse in the given mode for one use of a connection; throws on failure.
     template <class Use>
     std::invoke_result_t<Use, Connection&> with_connection(AccessMode mode, Use&& use) const {
