@@ -1,10 +1,14 @@
 // Step 4, analytics: the incremental fact equals a full refresh, interaction_id follows the
 // documented formula, referential integrity, and the three questions on hand-made data.
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "interaction_id.hpp"
 #include "workspace.hpp"
@@ -252,6 +256,81 @@ SCENARIO("Every fact row refers to a known user and episode", "[analytics]") {
                                        "left join gold.dim_users u using (user_id) "
                                        "left join gold.dim_episodes e using (episode_id) "
                                        "where u.user_id is null or e.episode_id is null"));
+            }
+        }
+    }
+}
+
+SCENARIO("A null in any never-null column of an event table fails that table's one null test",
+         "[analytics]") {
+    GIVEN("a day run, then nulls planted in the event tables as a faulty model would leave them") {
+        struct State {
+            std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+            CommandOutcome day_two;
+            std::map<std::string, std::string> day_two_nodes;
+            CommandOutcome tests_only;
+            nlohmann::json tests_only_results;
+        };
+        auto& state = once([] {
+            State s;
+            s.ws->drop("2024-08-01/events.json",
+                       event_line("play", "user_1", "ep_1", "2024-08-01T08:00:00", 60) +
+                           event_line("pause", "user_2", "ep_2", "2024-08-01T09:00:00", nullptr) +
+                           event_line("complete", "user_3", "ep_3", "2024-08-01T10:00:00", 90));
+            if (const auto first = s.ws->run(); first.exit_code != 0) {
+                throw std::runtime_error("the first day failed: " + first.output);
+            }
+            s.ws->execute("update bronze.raw_events set line_number = null where line_number = 1");
+            s.ws->execute("update silver.cleansed_events set user_id = null where user_id = 'user_2'");
+            s.ws->execute("update silver.cleansed_events set timestamp = null "
+                          "where user_id = 'user_3'");
+            s.ws->execute("update gold.fact_user_interactions set load_at = null "
+                          "where user_id = 'user_1'");
+            s.ws->execute("update gold.user_sessions set session_end = null "
+                          "where user_id = 'user_3'");
+            s.ws->drop("2024-08-02/events.json",
+                       event_line("play", "user_4", "ep_3", "2024-08-02T08:00:00", 30));
+            s.day_two = s.ws->run();
+            s.day_two_nodes = s.ws->last_dbt_nodes();
+            s.tests_only = s.ws->run({"--select", "test_name:not_null_columns"});
+            s.tests_only_results = s.ws->last_dbt_results();
+            return s;
+        });
+        WHEN("the next day runs") {
+            THEN("it fails on the raw table's null test, before building on the bad rows") {
+                INFO(state.day_two.output);
+                REQUIRE(0 != state.day_two.exit_code);
+                std::vector<std::string> failed;
+                for (const auto& [id, status] : state.day_two_nodes) {
+                    if (status == "fail") {
+                        failed.push_back(id);
+                    }
+                }
+                REQUIRE(1 == failed.size());
+                REQUIRE(failed.front().starts_with("test.podcast.not_null_columns_raw_events_"));
+                REQUIRE("skipped" == state.day_two_nodes.at("model.podcast.cleansed_events"));
+            }
+        }
+        WHEN("only the null tests run") {
+            THEN("each event table's test fails with its count of nulls, every column counted") {
+                INFO(state.tests_only.output);
+                REQUIRE(0 != state.tests_only.exit_code);
+                std::map<std::string, std::int64_t> failures;
+                for (const auto& result : state.tests_only_results.at("results")) {
+                    const auto id = result.at("unique_id").get<std::string>();
+                    for (const char* table : {"raw_events", "cleansed_events",
+                                              "fact_user_interactions", "user_sessions"}) {
+                        if (id.starts_with(std::string("test.podcast.not_null_columns_") + table +
+                                           "_")) {
+                            failures[table] = result.at("failures").get<std::int64_t>();
+                        }
+                    }
+                }
+                REQUIRE(failures == std::map<std::string, std::int64_t>{
+                                        {"cleansed_events", 2},
+                                        {"fact_user_interactions", 1},
+                                        {"raw_events", 1},
+                                        {"user_sessions", 1}});
             }
         }
     }

@@ -186,12 +186,16 @@ public:
         throw std::runtime_error("no compiled test " + prefix + " under " + compiled.string());
     }
 
+    // The last run's dbt results (run_results.json).
+    [[nodiscard]] nlohmann::json last_dbt_results() const {
+        std::ifstream in(fs::path(warehouse().string() + ".dbt") / "target" / "run_results.json");
+        return nlohmann::json::parse(in);
+    }
+
     // Each node the last run's dbt ran (run_results.json), by unique_id, with its status.
     [[nodiscard]] std::map<std::string, std::string> last_dbt_nodes() const {
-        std::ifstream in(fs::path(warehouse().string() + ".dbt") / "target" / "run_results.json");
-        const auto results = nlohmann::json::parse(in);
         std::map<std::string, std::string> nodes;
-        for (const auto& result : results.at("results")) {
+        for (const auto& result : last_dbt_results().at("results")) {
             nodes[result.at("unique_id").get<std::string>()] =
                 result.at("status").get<std::string>();
         }
