@@ -194,8 +194,9 @@ public:
 
     // Each node the last run's dbt ran (run_results.json), by unique_id, with its status.
     [[nodiscard]] std::map<std::string, std::string> last_dbt_nodes() const {
+        const nlohmann::json results = last_dbt_results();  // outlives the loop below
         std::map<std::string, std::string> nodes;
-        for (const auto& result : last_dbt_results().at("results")) {
+        for (const auto& result : results.at("results")) {
             nodes[result.at("unique_id").get<std::string>()] =
                 result.at("status").get<std::string>();
         }
