@@ -300,6 +300,19 @@ SCENARIO("podcast --version prints the version and exits 0", "[edge][cli]") {
     REQUIRE_THAT(outcome.output, Catch::Matches("podcast \\d+\\.\\d+\\.\\d+\n"));
 }
 
+SCENARIO(
+    "A scenario's command that names no warehouse or loading directory fails, never falling back "
+    "to the checkout's data/",
+    "[edge][cli]") {
+    // scenario_environment.cpp points both defaults at paths no one can create.
+    for (const std::vector<std::string>& arguments :
+         {std::vector<std::string>{"status"}, std::vector<std::string>{"run"}}) {
+        const auto outcome = run_podcast_binary(arguments);
+        REQUIRE(0 != outcome.exit_code);
+        REQUIRE_THAT(outcome.output, Catch::Contains("/dev/null/scenario-names-no-"));
+    }
+}
+
 SCENARIO("An unknown subcommand is named", "[edge][cli]") {
     const auto outcome = run_podcast_binary({"frobnicate"});
     REQUIRE(usage == outcome.exit_code);
