@@ -99,7 +99,7 @@ lint: deps venv venv-lint ## sqlfluff on the dbt models and tests (with the SQL 
 	else \
 	  echo "clang-format 14 expected (.clang-format is pinned to it), found: $$(clang-format --version)"; failed="$$failed clang-format"; \
 	fi; \
-	$(VENV_LINT)/bin/ruff check orchestrate warehouse/snowflake || failed="$$failed ruff"; \
+	$(VENV_LINT)/bin/ruff check orchestrate warehouse/snowflake warehouse/launcher || failed="$$failed ruff"; \
 	if [ -n "$$failed" ]; then echo "make lint failed:$$failed"; exit 1; fi
 
 docs: venv ## dbt docs for the warehouse (overview, models, lineage, exposures)

@@ -135,6 +135,50 @@ SCENARIO("a run without the loading directory stops before dbt, naming it", "[ru
     REQUIRE_THAT(result.error().message, Catch::Contains((pipeline.dir / "loading").string()));
 }
 
+SCENARIO("a dbt that is a Python console script runs through the project's launcher", "[run]") {
+    GIVEN("dbt as pip writes it: a script whose first line names its Python") {
+        FakePipeline pipeline(seed_line, 0);
+        // The fake dbt becomes that Python: it records whatever it is asked to run.
+        const auto python = pipeline.dir / "venv/bin/python3";
+        std::filesystem::create_directories(python.parent_path());
+        std::filesystem::rename(pipeline.options.dbt, python);
+        pipeline.options.dbt = pipeline.dir / "venv/bin/dbt";
+        write_file(pipeline.options.dbt,
+                   "#!" + python.string() + "\nimport sys\nfrom dbt.cli.main import cli\n");
+        ::chmod(pipeline.options.dbt.c_str(), 0755);
+        const auto launcher = pipeline.dir / "project/launcher/dbt_launcher.py";
+        write_file(launcher, "# the project's launcher\n");
+        WHEN("the pipeline runs on the dev target") {
+            REQUIRE(pipeline.run().has_value());
+            THEN("that Python runs the launcher with dbt's command line") {
+                const auto arguments = pipeline.dbt_arguments();
+                REQUIRE(launcher.string() == arguments.at(0));
+                REQUIRE(std::string("build") == arguments.at(1));
+                REQUIRE(Values{"dev"} == flag_values(arguments, "--target"));
+            }
+        }
+        WHEN("the project has no launcher") {
+            std::filesystem::remove(launcher);
+            REQUIRE(pipeline.run().has_value());
+            THEN("the dbt executable runs itself") {
+                const auto arguments = pipeline.dbt_arguments();
+                REQUIRE(pipeline.options.dbt.string() == arguments.at(0));
+                REQUIRE(std::string("build") == arguments.at(1));
+            }
+        }
+    }
+    GIVEN("dbt as a shell script") {
+        FakePipeline pipeline(seed_line, 0);
+        write_file(pipeline.dir / "project/launcher/dbt_launcher.py", "# the launcher\n");
+        WHEN("the pipeline runs") {
+            REQUIRE(pipeline.run().has_value());
+            THEN("dbt runs itself") {
+                REQUIRE(std::string("build") == pipeline.dbt_arguments().at(0));
+            }
+        }
+    }
+}
+
 SCENARIO("dbt gets the build command, its vars and the pipeline's environment", "[run]") {
     GIVEN("a pipeline with a fake dbt that succeeds") {
         FakePipeline pipeline(seed_line, 0);
