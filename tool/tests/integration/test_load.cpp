@@ -33,12 +33,14 @@ SCENARIO("One NDJSON file is loaded with one load_at and one filename", "[load]"
             std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
             CommandOutcome landed;
             CommandOutcome run;
+            bool write_ahead_log_left = true;
         };
         const auto& state = once([] {
             State s;
             s.ws->stage("2024-08-01/events.json", valid_events(25));
             s.landed = s.ws->land();
             s.run = s.ws->run();
+            s.write_ahead_log_left = fs::exists(s.ws->warehouse().string() + ".wal");
             return s;
         });
         const auto& ws = state.ws;
@@ -48,6 +50,9 @@ SCENARIO("One NDJSON file is loaded with one load_at and one filename", "[load]"
                 REQUIRE(0 == state.run.exit_code);
             }
             THEN("every event is loaded") { REQUIRE(25 == ws->count(raw_rows)); }
+            THEN("dbt checkpointed the warehouse as it ended: no write-ahead log is left") {
+                REQUIRE_FALSE(state.write_ahead_log_left);
+            }
             THEN("there is one load_at value") { REQUIRE(1 == ws->count(load_ats)); }
             THEN("there is one filename, relative to the loading directory") {
                 REQUIRE("2024-08-01/events.json" ==
