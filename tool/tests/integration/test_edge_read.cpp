@@ -301,10 +301,11 @@ SCENARIO("podcast --version prints the version and exits 0", "[edge][cli]") {
 }
 
 SCENARIO(
-    "A scenario's command that names no warehouse or loading directory fails, never falling back "
-    "to the checkout's data/",
+    "A scenario's command that names no warehouse, loading directory or reference data fails, "
+    "never falling back to the checkout's data/",
     "[edge][cli]") {
-    // scenario_environment.cpp points both defaults at paths no one can create.
+    // scenario_environment.cpp points the three defaults at paths no one can create, whether or
+    // not the checkout's data/ holds a `make run`'s files.
     for (const std::vector<std::string>& arguments :
          {std::vector<std::string>{"status"}, std::vector<std::string>{"run"}}) {
         const auto outcome = run_podcast_binary(arguments);
